@@ -1,0 +1,41 @@
+# Ventanilla — two commands: `make run` (set up + demo + serve) and `make test` (set up + whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SYSDEPS_STAMP := instance/.sysdeps
+
+.PHONY: setup sysdeps run test test-fast lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+# System parts some tests use (Debian packages). Installed when we can (root + apt-get); otherwise those
+# tests skip loudly outside CI and fail in CI (see tests/conftest.py).
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+run: setup
+	$(BIN)/ventanilla demo
+	$(BIN)/ventanilla run
+
+test: setup sysdeps
+	$(BIN)/python -m pytest -n 2 -q tests
+
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -q tests/unit
+
+lint: setup
+	$(BIN)/ruff check engine web tests bench
+	$(BIN)/mypy engine web
+
+bench: setup
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) instance/*.db instance/*.db-* .pytest_cache

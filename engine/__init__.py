@@ -1,0 +1,1 @@
+"""Ventanilla's core: catalog, runtime, persistence and use cases. Never imports Flask."""

@@ -1,0 +1,72 @@
+"""Who sees which cases and tasks (SPEC §1): platform for ejecutivos, region for supervisors, all for nivel central."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, true
+
+from .models import Case, HumanTask
+from .roles import READ_ONLY, may_work
+
+REGIONAL = frozenset({"supervisor", "abogado", "director_regional"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated person (or system) acting: what services need to know about them."""
+
+    username: str
+    role: str
+    platform_code: str | None = None
+    region_code: str | None = None
+    channel: str | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.role in READ_ONLY
+
+
+SYSTEM = Actor("sistema", "sistema")
+
+
+def case_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL filter of the cases an actor may see."""
+    if actor.role == "nivel_central":
+        return true()
+    if actor.role in REGIONAL and actor.region_code:
+        return Case.region_code == actor.region_code
+    if actor.role == "ejecutivo" and actor.platform_code:
+        return Case.platform_code == actor.platform_code
+    return false()
+
+
+def task_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL filter of the open tasks an actor may see (same scoping, on the task's projection)."""
+    if actor.role == "nivel_central":
+        return true()
+    if actor.role in REGIONAL and actor.region_code:
+        return HumanTask.region_code == actor.region_code
+    if actor.role == "ejecutivo" and actor.platform_code:
+        return HumanTask.platform_code == actor.platform_code
+    return false()
+
+
+def sees_case(actor: Actor, case: Case) -> bool:
+    """Python twin of case_scope for one loaded case."""
+    if actor.role == "nivel_central":
+        return True
+    if actor.role in REGIONAL:
+        return actor.region_code is not None and case.region_code == actor.region_code
+    if actor.role == "ejecutivo":
+        return actor.platform_code is not None and case.platform_code == actor.platform_code
+    return False
+
+
+def can_work(actor: Actor, task: HumanTask) -> bool:
+    """Whether the actor may claim/complete this task: role fits the lane, task within scope."""
+    if actor.read_only or not may_work(actor.role, task.role):
+        return False
+    if actor.role in REGIONAL:
+        return task.region_code == actor.region_code
+    return task.platform_code == actor.platform_code

@@ -1,0 +1,216 @@
+"""BPMN validation: hardened XML, our platform's rules (forms, letters, lanes, expressions), Spiff's parser."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException  # type: ignore[import-untyped]
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser  # type: ignore[import-untyped]
+
+from . import sandbox, spiff_adapter, xmlsafe
+from .errors import ContentProblem, EngineError, InvalidContent
+from .roles import ROLES, role_for_lane
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+
+UNSUPPORTED: Mapping[str, str] = {
+    "complexGateway": "la compuerta compleja (complexGateway) no está soportada",
+    "businessRuleTask": "la tarea de reglas de negocio (DMN) no está soportada",
+    "serviceTask": "la tarea de servicio no está soportada; use una tarea de script o un mensaje",
+    "transaction": "el subproceso de transacción no está soportado",
+    "adHocSubProcess": "el subproceso ad hoc no está soportado",
+    "dataStoreReference": "los almacenes de datos no están soportados",
+    "conditionalEventDefinition": "los eventos condicionales no están soportados",
+    "compensateEventDefinition": "los eventos de compensación no están soportados",
+    "linkEventDefinition": "los eventos de enlace no están soportados",
+    "timeCycle": "los temporizadores cíclicos no están soportados; use timeDate o timeDuration",
+}
+_UNQUOTED_LITERAL = re.compile(r"^\s*(R\d*/)?P[0-9YMWDTHS.,]+\s*$|^\s*\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?\s*$")
+
+
+@dataclass(frozen=True)
+class References:
+    """The ids a BPMN file may name."""
+
+    forms: frozenset[str]
+    letters: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    id: str
+    name: str
+    file: str
+    spec: Any
+    subprocess_specs: Mapping[str, Any]
+    start_form: str | None
+
+
+def _local(el: Any) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _owner_id(el: Any) -> str:
+    """The id of the nearest element (self or ancestor) that has one: what the analyst clicks on."""
+    while el is not None:
+        if el.get("id"):
+            return str(el.get("id"))
+        el = el.getparent()
+    return ""
+
+
+def _props(el: Any) -> dict[str, str]:
+    found = el.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+    return {p.get("name", ""): p.get("value", "") for p in found}
+
+
+def _code_checks(file: str, root: Any) -> Iterator[ContentProblem]:
+    """Every script and expression parses in the sandbox; timers are expressions, not bare literals."""
+    checks = [
+        (".//bpmn:conditionExpression", sandbox.check_expression),
+        (".//bpmn:scriptTask/bpmn:script", sandbox.check_script),
+        (".//spiffworkflow:preScript", sandbox.check_script),
+        (".//spiffworkflow:postScript", sandbox.check_script),
+        (".//bpmn:loopCardinality", sandbox.check_expression),
+        (".//bpmn:completionCondition", sandbox.check_expression),
+        (".//bpmn:timeDate", sandbox.check_expression),
+        (".//bpmn:timeDuration", sandbox.check_expression),
+    ]
+    for xpath, check in checks:
+        for el in root.iterfind(xpath, NS):
+            text = (el.text or "").strip()
+            if not text:
+                yield ContentProblem(file, _owner_id(el), f"{_local(el)} vacío")
+            elif _local(el).startswith("time") and _UNQUOTED_LITERAL.match(text):
+                yield ContentProblem(
+                    file, _owner_id(el), f"el temporizador '{text}' debe ir entre comillas (p. ej. \"'P5D'\") "
+                    "o ser una expresión como add_business_days(...)"
+                )
+            else:
+                try:
+                    check(text)
+                except EngineError as err:
+                    yield ContentProblem(file, _owner_id(el), f"{_local(el)}: {err.detail}")
+
+
+def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProblem]:
+    """Forms and letters exist, human tasks sit in a lane that names a role, called processes exist."""
+    for lane in root.iterfind(".//bpmn:lane", NS):
+        if role_for_lane(lane.get("name")) is None:
+            yield ContentProblem(
+                file, lane.get("id", ""),
+                f"el carril '{lane.get('name', '')}' no es un rol conocido ({', '.join(ROLES)})",
+            )
+    for el in root.iter():
+        kind = _local(el)
+        if kind in UNSUPPORTED:
+            yield ContentProblem(file, _owner_id(el), UNSUPPORTED[kind])
+        if kind not in ("userTask", "manualTask", "startEvent"):
+            continue
+        props = _props(el)
+        form = props.get("form")
+        if kind == "userTask" and not form:
+            yield ContentProblem(file, el.get("id", ""), "la tarea de usuario no indica su formulario (propiedad 'form')")
+        if form and form not in refs.forms:
+            yield ContentProblem(file, el.get("id", ""), f"el formulario '{form}' no existe en forms/")
+        for letter in _letters(props):
+            if letter not in refs.letters:
+                yield ContentProblem(file, el.get("id", ""), f"la carta '{letter}' no existe en letter_templates/")
+
+
+def _letters(props: Mapping[str, str]) -> list[str]:
+    raw = ",".join(v for k, v in props.items() if k in ("letter", "letters"))
+    return [x.strip() for x in raw.split(",") if x.strip()]
+
+
+def _lane_checks(file: str, root: Any, called: set[str]) -> Iterator[ContentProblem]:
+    """Human tasks must be in a lane (directly or through their subprocess): the lane is who works them.
+    A process without lanes that is only called from others inherits the caller's lane."""
+    for proc in root.iterfind("bpmn:process", NS):
+        in_lane = {ref.text.strip() for ref in proc.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS) if ref.text}
+        if not in_lane and proc.get("id") in called:
+            continue
+        for el in proc.iterfind(".//bpmn:userTask", NS):
+            ids = {a.get("id") for a in (el, *el.iterancestors())}
+            if not ids & in_lane:
+                yield ContentProblem(file, el.get("id", ""), "la tarea de usuario no está en ningún carril (rol)")
+
+
+def _call_checks(file: str, root: Any, process_ids: set[str]) -> Iterator[ContentProblem]:
+    for el in root.iterfind(".//bpmn:callActivity", NS):
+        called = el.get("calledElement", "")
+        if called not in process_ids:
+            yield ContentProblem(file, el.get("id", ""), f"el proceso llamado '{called}' no existe")
+
+
+def _start_form(root: Any, process_id: str) -> str | None:
+    for proc in root.iterfind("bpmn:process", NS):
+        if proc.get("id") == process_id:
+            for start in proc.iterfind("bpmn:startEvent", NS):
+                form = _props(start).get("form")
+                if form:
+                    return form
+    return None
+
+
+def _parse_xml(files: Mapping[str, bytes]) -> tuple[dict[str, Any], list[ContentProblem]]:
+    trees, problems = {}, []
+    for path, body in sorted(files.items()):
+        try:
+            trees[path] = xmlsafe.parse(body, path)
+        except InvalidContent as err:
+            problems.extend(err.problems)
+    return trees, problems
+
+
+def _spiff_problem(path: str, err: ValidationException) -> ContentProblem:
+    line = f" (línea {err.line_number})" if getattr(err, "line_number", "") else ""
+    return ContentProblem(err.file_name or path, getattr(err, "id", "") or "", f"BPMN inválido{line}: {err}")
+
+
+def _spiff_parse(trees: Mapping[str, Any]) -> tuple[list[ParsedProcess], list[ContentProblem]]:
+    parser, problems, owner = SpiffBpmnParser(validator=VALIDATOR), [], {}
+    for path, tree in trees.items():
+        try:
+            parser.add_bpmn_xml(tree, filename=path)
+        except ValidationException as err:
+            problems.append(_spiff_problem(path, err))
+        for proc in tree.getroot().iterfind("bpmn:process", NS):
+            owner[proc.get("id")] = (path, proc.get("name") or proc.get("id"), tree.getroot())
+    parsed = []
+    for pid in parser.get_process_ids() if not problems else []:
+        path, name, root = owner[pid]
+        try:
+            spec = parser.get_spec(pid)
+            subs = parser.get_subprocess_specs(pid)
+        except ValidationException as err:
+            problems.append(_spiff_problem(path, err))
+            continue
+        for s in (spec, *subs.values()):
+            spiff_adapter.clock_timers(s)
+        parsed.append(ParsedProcess(pid, name, path, spec, subs, _start_form(root, pid)))
+    return parsed, problems
+
+
+def check_and_parse(
+    files: Mapping[str, bytes], refs: References
+) -> tuple[list[ParsedProcess], list[ContentProblem]]:
+    """All problems of a set of BPMN files, and (when there are none) the parsed processes."""
+    trees, problems = _parse_xml(files)
+    process_ids = {p.get("id") for t in trees.values() for p in t.getroot().iterfind("bpmn:process", NS)}
+    called = {c.get("calledElement") for t in trees.values() for c in t.getroot().iterfind(".//bpmn:callActivity", NS)}
+    for path, tree in trees.items():
+        root = tree.getroot()
+        problems.extend(_task_checks(path, root, refs))
+        problems.extend(_lane_checks(path, root, called))
+        problems.extend(_code_checks(path, root))
+        problems.extend(_call_checks(path, root, process_ids))
+    if problems:
+        return [], problems
+    return _spiff_parse(trees)

@@ -1,0 +1,263 @@
+"""SQLAlchemy 2.0 models: content versions, cases, engine state, projections, log, users."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores tz-aware instants as UTC; SQLite has no time zones, so we normalise on the way in and out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: pass a tz-aware instant")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class ContentVersion(Base):
+    """One immutable, content-hashed published set of processes, forms and letter templates."""
+
+    __tablename__ = "content_versions"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    published_at: Mapped[datetime]
+    published_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
+    manifest: Mapped[dict[str, Any]]
+
+
+class ContentFile(Base):
+    """A file of a content version (stored once per version; specs are rebuilt from these)."""
+
+    __tablename__ = "content_files"
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    population: Mapped[int] = mapped_column(Integer)
+
+
+class Comuna(Base):
+    __tablename__ = "comunas"
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    province_code: Mapped[str] = mapped_column(String(3))
+    population: Mapped[int] = mapped_column(Integer)
+
+
+class Platform(Base):
+    """A place where staff attend the public: regional office, municipal platform, call center, web."""
+
+    __tablename__ = "platforms"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))  # regional_office, municipal, call_center, web
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    comuna_code: Mapped[str | None] = mapped_column(ForeignKey("comunas.code"))
+    online: Mapped[bool] = mapped_column(Boolean, default=True)
+    agreement_on: Mapped[date | None] = mapped_column(Date)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(30))
+    platform_code: Mapped[str | None] = mapped_column(ForeignKey("platforms.code"))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Case(Base):
+    """The case row: what queries, inboxes and reports read. Engine state lives in Instance."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_region_status_due", "region_code", "status", "due_on"),
+        Index("ix_cases_platform_status_due", "platform_code", "status", "due_on"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    folio: Mapped[str | None] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    stage: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30), default="open")
+    channel: Mapped[str] = mapped_column(String(20))
+    platform_code: Mapped[str] = mapped_column(ForeignKey("platforms.code"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    comuna_code: Mapped[str | None] = mapped_column(ForeignKey("comunas.code"))
+    consumer_rut: Mapped[str | None] = mapped_column(String(12), index=True)
+    consumer_name: Mapped[str] = mapped_column(String(160), default="")
+    consumer_email: Mapped[str | None] = mapped_column(String(160))
+    consumer_phone: Mapped[str | None] = mapped_column(String(30))
+    provider_rut: Mapped[str | None] = mapped_column(String(12), index=True)
+    provider_name: Mapped[str | None] = mapped_column(String(160))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime]
+    opened_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    opened_by: Mapped[str] = mapped_column(String(80))
+
+
+class Instance(Base):
+    """One SpiffWorkflow state document per case (no spec inside), with an optimistic revision."""
+
+    __tablename__ = "instances"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class HumanTask(Base):
+    """Projection of a user/manual task: open ones feed inboxes; closed ones answer 409s."""
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_open_region", "status", "region_code", "role", "due_on"),
+        Index("ix_human_tasks_open_platform", "status", "platform_code", "role", "due_on"),
+        Index("ix_human_tasks_assignee", "assignee", "status"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
+    process_id: Mapped[str] = mapped_column(String(120))
+    lane: Mapped[str | None] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(30))
+    form_id: Mapped[str | None] = mapped_column(String(120))
+    letters: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, completed, cancelled
+    assignee: Mapped[str | None] = mapped_column(String(80))
+    platform_code: Mapped[str] = mapped_column(String(20))
+    region_code: Mapped[str] = mapped_column(String(2))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class Timer(Base):
+    """Projection of a waiting timer event; the scheduler fires it from here exactly once."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        UniqueConstraint("case_id", "task_id"),
+        Index("ix_timers_due", "status", "next_attempt_at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    due_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, fired, cancelled, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    fired_at: Mapped[datetime | None]
+
+
+class Subscription(Base):
+    """Projection of a waiting message event, correlated by case."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("case_id", "task_id"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(120))
+    message: Mapped[str] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting, received, cancelled
+
+
+class LogEntry(Base):
+    """The bitácora: append-only, apart from engine state, so it survives process migrations."""
+
+    __tablename__ = "log_entries"
+    __table_args__ = (Index("ix_log_entries_case", "case_id", "id"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str | None] = mapped_column(String(30))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(40))
+    element_id: Mapped[str | None] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(300))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)

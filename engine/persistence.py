@@ -1,0 +1,215 @@
+"""Workflow state ⇄ database rows: one state document per case, projections and log, one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from . import runtime
+from .catalog import Catalog, ProcessInfo
+from .errors import CaseNotFound, Conflict
+from .models import Case, HumanTask, Instance, LogEntry, Subscription, Timer
+from .store import CatalogStore
+
+
+@dataclass
+class LogEvent:
+    """One bitácora entry to write with the step that caused it."""
+
+    event: str
+    summary: str
+    actor: str = "sistema"
+    role: str | None = None
+    channel: str | None = None
+    element_id: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    public: bool = False
+
+
+@dataclass
+class Loaded:
+    """A case with its running workflow, ready for one step."""
+
+    case: Case
+    instance: Instance
+    catalog: Catalog
+    process: ProcessInfo
+    wf: runtime.Workflow
+    revision: int
+
+
+def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded:
+    """Load a case's workflow at its pinned version. Writers are checked by revision at save time."""
+    row = s.execute(select(Case, Instance).join(Instance, Instance.case_id == Case.id).where(Case.id == case_id)).first()
+    if row is None:
+        raise CaseNotFound()
+    case, inst = row
+    cat = store.get(s, inst.version_id)
+    proc = cat.process(inst.process_id)
+    wf = runtime.restore(proc.definition, inst.state, now)
+    return Loaded(case, inst, cat, proc, wf, inst.revision)
+
+
+def create(
+    s: Session, cat: Catalog, proc: ProcessInfo, case: Case, wf: runtime.Workflow, trail: runtime.Trail,
+    events: Sequence[LogEvent], now: datetime,
+) -> Loaded:
+    """Store a new case's first state, projections and log."""
+    state = runtime.dump(wf)
+    inst = Instance(
+        case_id=case.id, version_id=cat.version_id, process_id=proc.id, state=state, revision=1,
+        completed=runtime.is_completed(wf), updated_at=now,
+    )
+    s.add(inst)
+    loaded = Loaded(case, inst, cat, proc, wf, 1)
+    append_log(s, case.id, events, now)
+    _project(s, loaded, trail, now)
+    return loaded
+
+
+def save(s: Session, loaded: Loaded, trail: runtime.Trail, events: Sequence[LogEvent], now: datetime) -> None:
+    """Write state (revision-checked: the loser of a race gets Conflict), projections and log together."""
+    state = runtime.dump(loaded.wf)
+    result = s.execute(
+        update(Instance)
+        .where(Instance.case_id == loaded.case.id, Instance.revision == loaded.revision)
+        .values(state=state, revision=loaded.revision + 1, completed=runtime.is_completed(loaded.wf), updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("otra acción modificó este caso al mismo tiempo; recargue e intente nuevamente")
+    loaded.revision += 1
+    append_log(s, loaded.case.id, events, now)
+    _project(s, loaded, trail, now)
+
+
+def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> None:
+    """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions."""
+    extra = _project_case(loaded, now)
+    _project_tasks(s, loaded, now)
+    _project_timers(s, loaded, now)
+    _project_subscriptions(s, loaded)
+    append_log(s, loaded.case.id, _trail_events(trail) + extra, now)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
+    """Case fields the process sets by convention: stage, status, due_date, outcome."""
+    case, data, events = loaded.case, runtime.variables(loaded.wf), []
+    stage = data.get("stage")
+    if isinstance(stage, str) and stage and stage != case.stage:
+        events.append(LogEvent("stage_changed", f"Etapa: {stage}", data={"from": case.stage, "to": stage}, public=True))
+        case.stage = stage
+    due = _as_date(data.get("due_date"))
+    if due is not None and due != case.due_on:
+        case.due_on = due
+    outcome = data.get("outcome")
+    if isinstance(outcome, str) and outcome:
+        case.outcome = outcome
+    status = data.get("status")
+    if runtime.is_completed(loaded.wf) or status == "closed":
+        if case.status != "closed":
+            case.status, case.closed_at = "closed", now
+            events.append(LogEvent("closed", f"Caso cerrado: {case.outcome or 'sin resultado'}",
+                                   data={"outcome": case.outcome}, public=True))
+    elif isinstance(status, str) and status:
+        case.status = status
+    return events
+
+
+def _project_tasks(s: Session, loaded: Loaded, now: datetime) -> None:
+    case = loaded.case
+    current = {t.id: t for t in runtime.human_tasks(loaded.wf)}
+    existing = {
+        t.id: t for t in s.execute(
+            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+        ).scalars()
+    }
+    for task_id, row in existing.items():
+        if task_id not in current:
+            row.status, row.closed_at = "cancelled", now
+        else:
+            row.due_on = case.due_on
+    for task_id, info in current.items():
+        if task_id not in existing and s.get(HumanTask, task_id) is None:
+            s.add(HumanTask(
+                id=task_id, case_id=case.id, element_id=info.element_id, name=info.name,
+                process_id=info.process_id, lane=info.lane, role=info.role or "ejecutivo", form_id=info.form_id,
+                letters=list(info.letters), status="open", platform_code=case.platform_code,
+                region_code=case.region_code, due_on=case.due_on, created_at=now,
+            ))
+
+
+def _project_timers(s: Session, loaded: Loaded, now: datetime) -> None:
+    case_id = loaded.case.id
+    current = {t.task_id: t for t in runtime.waiting_timers(loaded.wf)}
+    pending = {
+        t.task_id: t for t in s.execute(
+            select(Timer).where(Timer.case_id == case_id, Timer.status == "pending")
+        ).scalars()
+    }
+    for task_id, row in pending.items():
+        if task_id not in current:
+            row.status = "cancelled"
+    for task_id, info in current.items():
+        if task_id not in pending:
+            s.add(Timer(case_id=case_id, task_id=task_id, element_id=info.element_id, name=info.name,
+                        due_at=info.due_at, next_attempt_at=info.due_at, status="pending", attempts=0))
+
+
+def _project_subscriptions(s: Session, loaded: Loaded) -> None:
+    case_id = loaded.case.id
+    current = {m.task_id: m for m in runtime.waiting_messages(loaded.wf)}
+    waiting = {
+        m.task_id: m for m in s.execute(
+            select(Subscription).where(Subscription.case_id == case_id, Subscription.status == "waiting")
+        ).scalars()
+    }
+    for task_id, row in waiting.items():
+        if task_id not in current:
+            row.status = "cancelled"
+    for task_id, info in current.items():
+        if task_id not in waiting:
+            s.add(Subscription(case_id=case_id, task_id=task_id, element_id=info.element_id,
+                               message=info.message, status="waiting"))
+
+
+_TRAIL_EVENTS = {
+    "EndEvent": ("process_end", "Fin: {name}"),
+    "IntermediateCatchEvent": ("event_caught", "Evento: {name}"),
+    "BoundaryEvent": ("event_caught", "Evento: {name}"),
+}
+
+
+def _trail_events(trail: runtime.Trail) -> list[LogEvent]:
+    """Log the events a supervisor wants to see later (timers, messages, ends); not every gateway."""
+    out = []
+    for element_id, name, kind in trail.completed:
+        if kind in _TRAIL_EVENTS and name:
+            event, text = _TRAIL_EVENTS[kind]
+            out.append(LogEvent(event, text.format(name=name), element_id=element_id))
+    return out
+
+
+def append_log(s: Session, case_id: int, events: Sequence[LogEvent], now: datetime) -> None:
+    """Append bitácora entries in the caller's transaction (the log is never updated or deleted)."""
+    for e in events:
+        s.add(LogEntry(
+            case_id=case_id, at=now, actor=e.actor, role=e.role, channel=e.channel, event=e.event,
+            element_id=e.element_id, summary=e.summary[:300], data=dict(e.data), public=e.public,
+        ))

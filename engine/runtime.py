@@ -1,0 +1,223 @@
+"""The only module that drives SpiffWorkflow: start, ready tasks, complete, fire timers, catch messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.util import BpmnEvent  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
+from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
+
+from . import spiff_adapter
+from .errors import TaskNotFound, TaskNotReady
+from .roles import role_for_lane
+
+Workflow = Any  # SpiffWorkflow's BpmnWorkflow (untyped library)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What the runtime needs of one process: its spec and the specs of what it calls."""
+
+    process_id: str
+    spec: Any
+    subprocess_specs: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class HumanTaskInfo:
+    id: str
+    element_id: str
+    name: str
+    process_id: str
+    lane: str | None
+    role: str | None
+    form_id: str | None
+    letters: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TimerInfo:
+    task_id: str
+    element_id: str
+    name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class MessageWait:
+    task_id: str
+    element_id: str
+    message: str
+
+
+@dataclass
+class Trail:
+    """Element ids completed during one engine run, in order (for the log and the diagram)."""
+
+    completed: list[tuple[str, str, str]] = field(default_factory=list)  # (element id, name, spec type)
+
+    def record(self, task: Any) -> None:
+        spec = task.task_spec
+        if spec.bpmn_id:
+            self.completed.append((spec.bpmn_id, spec.bpmn_name or "", type(spec).__name__))
+
+
+def properties(task_spec: Any) -> Mapping[str, str]:
+    """The spiffworkflow:properties of an element (form, letter, ...)."""
+    props = getattr(task_spec, "extensions", {}).get("properties", {})
+    return props if isinstance(props, Mapping) else {}
+
+
+def letter_ids(props: Mapping[str, str]) -> tuple[str, ...]:
+    """Letter ids named by the ``letter``/``letters`` properties (comma-separated)."""
+    raw = ",".join(v for k, v in props.items() if k in ("letter", "letters"))
+    return tuple(x.strip() for x in raw.split(",") if x.strip())
+
+
+def start(defn: Definition, data: Mapping[str, Any], now: datetime, trail: Trail) -> Workflow:
+    """A new workflow with ``data`` as its initial task data, run up to its first wait."""
+    wf = BpmnWorkflow(defn.spec, dict(defn.subprocess_specs), script_engine=spiff_adapter.ScriptEngine(now))
+    first = wf.get_next_task(state=TaskState.READY)
+    first.data.update(data)
+    advance(wf, trail)
+    return wf
+
+
+def restore(defn: Definition, state: str, now: datetime) -> Workflow:
+    """Rebuild a workflow from its stored state and its version's specs."""
+    return spiff_adapter.load_state(state, defn.spec, defn.subprocess_specs, now)
+
+
+def dump(wf: Workflow) -> str:
+    """Prune finished history and serialize the state (no specs)."""
+    spiff_adapter.prune(wf)
+    return spiff_adapter.dump_state(wf)
+
+
+def advance(wf: Workflow, trail: Trail) -> None:
+    """Run engine tasks (scripts, gateways, events) until only human tasks and waits remain."""
+    wf.do_engine_steps(did_complete_task=trail.record)
+
+
+def _workflows(wf: Workflow) -> Iterator[Any]:
+    yield wf
+    yield from wf.subprocesses.values()
+
+
+def lane_of(task: Any) -> str | None:
+    """A task's lane; tasks inside a subprocess or called process without lanes take the caller's lane."""
+    while task is not None:
+        if task.task_spec.lane:
+            return str(task.task_spec.lane)
+        parent_id = task.workflow.parent_task_id
+        task = task.workflow.top_workflow.get_task_from_id(parent_id) if parent_id else None
+    return None
+
+
+def human_tasks(wf: Workflow) -> list[HumanTaskInfo]:
+    """The READY user/manual tasks across the workflow and its subprocesses."""
+    out = []
+    for w in _workflows(wf):
+        for task in w.get_tasks(state=TaskState.READY, manual=True):
+            spec, props, lane = task.task_spec, properties(task.task_spec), lane_of(task)
+            out.append(
+                HumanTaskInfo(
+                    id=str(task.id),
+                    element_id=spec.bpmn_id,
+                    name=spec.bpmn_name or spec.bpmn_id,
+                    process_id=w.spec.name,
+                    lane=lane,
+                    role=role_for_lane(lane),
+                    form_id=props.get("form"),
+                    letters=letter_ids(props),
+                )
+            )
+    return out
+
+
+def ready_human_task(wf: Workflow, task_id: str) -> Any:
+    """The READY human task with this id; TaskNotReady if it exists but is not open."""
+    try:
+        task = wf.get_task_from_id(UUID(task_id))
+    except Exception as err:
+        raise TaskNotFound(f"la tarea {task_id} no existe en este caso") from err
+    if task is None:
+        raise TaskNotFound(f"la tarea {task_id} no existe en este caso")
+    if task.state != TaskState.READY or not task.task_spec.manual:
+        raise TaskNotReady("la tarea ya fue completada o ya no está disponible")
+    return task
+
+
+def complete(wf: Workflow, task: Any, data: Mapping[str, Any], trail: Trail) -> None:
+    """Complete a human task with its (validated) form data and advance the process."""
+    task.data.update(data)
+    task.run()
+    trail.record(task)
+    advance(wf, trail)
+
+
+def waiting_timers(wf: Workflow) -> list[TimerInfo]:
+    """Timer events waiting to fire, with the due instant computed from the injected clock."""
+    out = []
+    for task in wf.event_manager.tasks.values():
+        timer = spiff_adapter.timer_of(task.task_spec.event_definition)
+        if task.state == TaskState.WAITING and timer is not None:
+            value = task._get_internal_data("event_value")
+            if value and not task._get_internal_data("event_fired", False):
+                spec = task.task_spec
+                name = timer.name or spec.bpmn_name or spec.bpmn_id
+                out.append(TimerInfo(str(task.id), spec.bpmn_id, name, datetime.fromisoformat(value)))
+    return out
+
+
+def fire_timer(wf: Workflow, task_id: str, trail: Trail) -> bool:
+    """Fire one waiting timer (the database decided it is due); False if it no longer waits."""
+    try:
+        task = wf.get_task_from_id(UUID(task_id))
+    except Exception:
+        return False
+    if task is None or task.state != TaskState.WAITING:
+        return False
+    task._set_internal_data(event_fired=True)
+    wf.refresh_timers()
+    advance(wf, trail)
+    return True
+
+
+def waiting_messages(wf: Workflow) -> list[MessageWait]:
+    """Message events the workflow waits for (also inside event-based gateways)."""
+    out = []
+    for task in wf.event_manager.tasks.values():
+        if task.state == TaskState.WAITING:
+            for ed in spiff_adapter.messages_of(task.task_spec.event_definition):
+                out.append(MessageWait(str(task.id), task.task_spec.bpmn_id, ed.name))
+    return out
+
+
+def catch_message(wf: Workflow, name: str, payload: Mapping[str, Any], trail: Trail) -> int:
+    """Deliver a message to the waiting events that catch it; returns how many caught it."""
+    for task in list(wf.event_manager.tasks.values()):
+        if task.state != TaskState.WAITING:
+            continue
+        for ed in spiff_adapter.messages_of(task.task_spec.event_definition):
+            if ed.name == name:
+                wf.catch(BpmnEvent(ed, dict(payload)))
+                advance(wf, trail)
+                return 1
+    return 0
+
+
+def variables(wf: Workflow) -> Mapping[str, Any]:
+    """The case's current data: the most recently completed task's data (the process's running record)."""
+    if wf.last_task is not None:
+        return wf.last_task.data  # type: ignore[no-any-return]
+    return {}
+
+
+def is_completed(wf: Workflow) -> bool:
+    return bool(wf.is_completed())

@@ -1,0 +1,38 @@
+"""APScheduler jobs: every process may poll the timers table; the database decides who fires each timer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
+from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
+
+from .clock import utcnow
+from .services.timers import fire_due_timers
+from .system import System
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 5
+
+
+def _job(system: System, clock: Callable[[], datetime]) -> None:
+    report = fire_due_timers(system.db, system.store, clock())
+    if report.fired or report.failed:
+        log.info("temporizadores: %s disparados, %s con error", report.fired, report.failed)
+
+
+def start_background(system: System, clock: Callable[[], datetime] = utcnow) -> BackgroundScheduler:
+    """Start polling in a background thread (used by ``ventanilla run``)."""
+    sched = BackgroundScheduler(timezone="UTC")
+    sched.add_job(_job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True)
+    sched.start()
+    return sched
+
+
+def run_blocking(system: System, clock: Callable[[], datetime] = utcnow) -> None:
+    """Poll in the foreground until interrupted (``ventanilla worker``)."""
+    sched = BlockingScheduler(timezone="UTC")
+    sched.add_job(_job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True)
+    sched.start()

@@ -1,0 +1,210 @@
+"""Case use cases: open a case from any channel, read its file, answer a citizen's status lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import deadlines, forms, persistence, rut, runtime
+from ..access import Actor, case_scope, sees_case
+from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid
+from ..labels import CHANNELS, KINDS, label
+from ..models import Case, HumanTask, LogEntry, Platform, Timer
+from ..persistence import LogEvent
+from ..store import CatalogStore
+
+DEFAULT_PROCESS = "caso"
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    folio: str
+    kind: str
+    stage: str
+    status: str
+    channel: str
+    platform_code: str
+    region_code: str
+    opened_at: datetime
+    due_on: date | None
+    due_status: str | None
+    business_days_elapsed: int
+    calendar_days_elapsed: int
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class LogView:
+    at: datetime
+    actor: str
+    event: str
+    summary: str
+    channel: str | None
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskBrief:
+    id: str
+    name: str
+    element_id: str
+    role: str
+    assignee: str | None
+    form_id: str | None
+    due_on: date | None
+
+
+@dataclass(frozen=True)
+class TimerView:
+    element_id: str
+    name: str
+    due_at: datetime
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    summary: CaseSummary
+    consumer: Mapping[str, Any]
+    provider: Mapping[str, Any]
+    subject: str
+    description: str
+    open_tasks: list[TaskBrief]
+    timers: list[TimerView]
+    log: list[LogView]
+
+
+def summarize(case: Case, now: datetime) -> CaseSummary:
+    """The case's headline figures, with días hábiles y corridos and the en plazo / por vencer status."""
+    today = deadlines.local_date(now)
+    end = deadlines.local_date(case.closed_at) if case.closed_at else today
+    spent = deadlines.elapsed(case.opened_on, end, case.region_code)
+    status = None
+    if case.due_on is not None and case.status != "closed":
+        status = deadlines.due_status(case.opened_on, case.due_on, today, case.region_code).value
+    return CaseSummary(
+        folio=case.folio or "", kind=case.kind, stage=case.stage, status=case.status, channel=case.channel,
+        platform_code=case.platform_code, region_code=case.region_code, opened_at=case.opened_at,
+        due_on=case.due_on, due_status=status, business_days_elapsed=spent.business,
+        calendar_days_elapsed=spent.calendar, outcome=case.outcome,
+    )
+
+
+def _platform_for(s: Session, code: str, actor: Actor) -> Platform:
+    platform = s.get(Platform, code)
+    if platform is None:
+        raise FormInvalid([FieldError("platform", "Plataforma desconocida.")])
+    if actor.role == "ejecutivo" and platform.code != actor.platform_code:
+        raise Forbidden("solo puede registrar casos de su propia plataforma")
+    if actor.role in ("supervisor", "abogado") and platform.region_code != actor.region_code:
+        raise Forbidden("solo puede registrar casos de plataformas de su región")
+    if actor.read_only:
+        raise Forbidden("su perfil es de solo lectura")
+    return platform
+
+
+def open_case(
+    s: Session, store: CatalogStore, data: Mapping[str, Any], actor: Actor, now: datetime,
+    process_id: str = DEFAULT_PROCESS,
+) -> CaseSummary:
+    """Register a case from any channel: validate the intake form, give it a folio, start its process."""
+    cat = store.latest(s)
+    proc = cat.process(process_id)
+    clean = forms.validate(cat.form(proc.start_form), data) if proc.start_form else dict(data)
+    platform = _platform_for(s, str(clean.get("platform", "")), actor)
+    consumer, provider = clean.get("consumer", {}), clean.get("provider", {})
+    case = Case(
+        kind=clean.get("kind", process_id), stage="ingreso", status="open", channel=clean.get("channel", "web"),
+        platform_code=platform.code, region_code=platform.region_code, comuna_code=consumer.get("comuna"),
+        consumer_rut=consumer.get("rut"), consumer_name=consumer.get("name", ""),
+        consumer_email=consumer.get("email"), consumer_phone=consumer.get("phone"),
+        provider_rut=provider.get("rut"), provider_name=provider.get("name"),
+        subject=clean.get("subject", ""), description=clean.get("description", ""),
+        opened_at=now, opened_on=deadlines.local_date(now), opened_by=actor.username,
+    )
+    s.add(case)
+    s.flush()
+    case.folio = f"{case.opened_on.year}-{case.id:06d}"
+    start_data = {**clean, "folio": case.folio, "opened_on": case.opened_on.isoformat(),
+                  "region": case.region_code, "platform_name": platform.name}
+    trail = runtime.Trail()
+    wf = runtime.start(proc.definition, start_data, now, trail)
+    intake = LogEvent(
+        "intake", f"Ingreso de {label(KINDS, case.kind)} por canal {label(CHANNELS, case.channel)}",
+        actor=actor.username, role=actor.role, channel=case.channel, data=clean, public=True,
+    )
+    persistence.create(s, cat, proc, case, wf, trail, [intake], now)
+    return summarize(case, now)
+
+
+def find_case(s: Session, folio: str, actor: Actor) -> Case:
+    """The case with this folio if the actor may see it; otherwise CaseNotFound (never a leak)."""
+    case = s.execute(select(Case).where(Case.folio == folio, case_scope(actor))).scalar_one_or_none()
+    if case is None or not sees_case(actor, case):
+        raise CaseNotFound(f"no existe un caso con folio {folio} a su alcance")
+    return case
+
+
+def case_detail(s: Session, folio: str, actor: Actor, now: datetime) -> CaseDetail:
+    """The case file: summary, parties, open tasks, pending timers and the full log."""
+    case = find_case(s, folio, actor)
+    tasks = s.execute(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open").order_by(HumanTask.created_at)
+    ).scalars()
+    timers = s.execute(
+        select(Timer).where(Timer.case_id == case.id, Timer.status == "pending").order_by(Timer.due_at)
+    ).scalars()
+    log = s.execute(select(LogEntry).where(LogEntry.case_id == case.id).order_by(LogEntry.id)).scalars()
+    return CaseDetail(
+        summary=summarize(case, now),
+        consumer={"rut": case.consumer_rut, "name": case.consumer_name, "email": case.consumer_email,
+                  "phone": case.consumer_phone, "comuna": case.comuna_code},
+        provider={"rut": case.provider_rut, "name": case.provider_name},
+        subject=case.subject, description=case.description,
+        open_tasks=[TaskBrief(t.id, t.name, t.element_id, t.role, t.assignee, t.form_id, t.due_on) for t in tasks],
+        timers=[TimerView(t.element_id, t.name, t.due_at, t.attempts, t.last_error) for t in timers],
+        log=[LogView(e.at, e.actor, e.event, e.summary, e.channel, e.data) for e in log],
+    )
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    folio: str
+    kind: str
+    stage: str
+    status: str
+    opened_on: date
+    due_on: date | None
+    due_status: str | None
+    outcome: str | None
+    events: list[tuple[datetime, str]]
+
+
+def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel: str = "web") -> PublicStatus:
+    """'Estado de su caso' for a citizen: folio + RUT; public events only, no staff names; logged."""
+    try:
+        canonical = rut.normalize(rut_text)
+    except ValueError:
+        raise CaseNotFound("no encontramos un caso con ese folio y RUT") from None
+    case = s.execute(select(Case).where(Case.folio == folio)).scalar_one_or_none()
+    if case is None or case.consumer_rut != canonical:
+        raise CaseNotFound("no encontramos un caso con ese folio y RUT")
+    events = s.execute(
+        select(LogEntry.at, LogEntry.summary)
+        .where(LogEntry.case_id == case.id, LogEntry.public.is_(True))
+        .order_by(LogEntry.id.desc()).limit(20)
+    ).all()
+    persistence.append_log(s, case.id, [LogEvent("status_lookup", "Consulta de estado por el/la ciudadano/a",
+                                                 actor="ciudadano", channel=channel)], now)
+    view = summarize(case, now)
+    return PublicStatus(
+        folio=view.folio, kind=case.kind, stage=case.stage, status=case.status, opened_on=case.opened_on,
+        due_on=case.due_on, due_status=view.due_status, outcome=case.outcome,
+        events=[(at, summary) for at, summary in reversed(events)],
+    )

@@ -1,0 +1,130 @@
+"""Task use cases: list what an actor may work, show a task with its form, claim it, complete it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import forms, persistence, runtime
+from ..access import Actor, can_work, task_scope
+from ..errors import Conflict, Forbidden, TaskNotFound, TaskNotReady
+from ..models import Case, HumanTask, Instance
+from ..persistence import LogEvent
+from ..roles import WORKERS
+from ..store import CatalogStore
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: str
+    folio: str
+    case_kind: str
+    case_stage: str
+    name: str
+    element_id: str
+    role: str
+    assignee: str | None
+    form_id: str | None
+    letters: list[str]
+    platform_code: str
+    region_code: str
+    due_on: date | None
+    created_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    task: TaskView
+    form_schema: Mapping[str, Any] | None
+
+
+def _view(t: HumanTask, case: Case) -> TaskView:
+    return TaskView(
+        id=t.id, folio=case.folio or "", case_kind=case.kind, case_stage=case.stage, name=t.name,
+        element_id=t.element_id, role=t.role, assignee=t.assignee, form_id=t.form_id, letters=list(t.letters),
+        platform_code=t.platform_code, region_code=t.region_code, due_on=t.due_on, created_at=t.created_at,
+        status=t.status,
+    )
+
+
+def list_tasks(s: Session, actor: Actor, limit: int = 100, offset: int = 0) -> list[TaskView]:
+    """Open tasks the actor may work (scope + lane role), soonest due first; read from projections only."""
+    roles = [r for r, workers in WORKERS.items() if actor.role in workers]
+    rows = s.execute(
+        select(HumanTask, Case)
+        .join(Case, Case.id == HumanTask.case_id)
+        .where(HumanTask.status == "open", HumanTask.role.in_(roles), task_scope(actor))
+        .order_by(HumanTask.due_on.asc().nulls_last(), HumanTask.created_at)
+        .limit(limit).offset(offset)
+    ).all()
+    return [_view(t, c) for t, c in rows]
+
+
+def _visible_task(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
+    row = s.execute(
+        select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id)
+        .where(HumanTask.id == task_id, task_scope(actor))
+    ).first()
+    if row is None:
+        raise TaskNotFound(f"no existe la tarea {task_id} a su alcance")
+    return row[0], row[1]
+
+
+def get_task(s: Session, store: CatalogStore, task_id: str, actor: Actor) -> TaskDetail:
+    """One task with the JSON Schema of its form."""
+    task, case = _visible_task(s, task_id, actor)
+    schema = None
+    if task.form_id:
+        version_id = s.execute(select(Instance.version_id).where(Instance.case_id == case.id)).scalar_one()
+        schema = store.get(s, version_id).form(task.form_id).schema
+    return TaskDetail(_view(task, case), schema)
+
+
+def _workable(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
+    task, case = _visible_task(s, task_id, actor)
+    if task.status != "open":
+        raise TaskNotReady("la tarea ya fue completada o ya no está disponible")
+    if not can_work(actor, task):
+        raise Forbidden(f"su perfil ({actor.role}) no puede trabajar tareas del rol '{task.role}'")
+    if task.assignee not in (None, actor.username):
+        raise Conflict(f"la tarea está tomada por {task.assignee}")
+    return task, case
+
+
+def claim_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskView:
+    """Take an open task into the actor's own inbox."""
+    task, case = _workable(s, task_id, actor)
+    if task.assignee is None:
+        task.assignee = actor.username
+        persistence.append_log(s, case.id, [LogEvent(
+            "task_claimed", f"Tarea tomada: {task.name}", actor=actor.username, role=actor.role,
+            channel=actor.channel, element_id=task.element_id,
+        )], now)
+    return _view(task, case)
+
+
+def complete_task(
+    s: Session, store: CatalogStore, task_id: str, data: Mapping[str, Any], actor: Actor, now: datetime
+) -> TaskView:
+    """Validate and complete one open human task, then advance the process. Raises TaskNotReady, FormInvalid,
+    Conflict (another writer won the race; nothing of this call is applied)."""
+    task, case = _workable(s, task_id, actor)
+    loaded = persistence.load(s, store, case.id, now)
+    spiff_task = runtime.ready_human_task(loaded.wf, task_id)
+    clean = forms.validate(loaded.catalog.form(task.form_id), data) if task.form_id else {}
+    trail = runtime.Trail()
+    runtime.complete(loaded.wf, spiff_task, clean, trail)
+    task.status, task.closed_at, task.closed_by = "completed", now, actor.username
+    task.assignee = task.assignee or actor.username
+    done = LogEvent(
+        "task_completed", f"Tarea completada: {task.name}", actor=actor.username, role=actor.role,
+        channel=actor.channel, element_id=task.element_id, data=clean,
+    )
+    persistence.save(s, loaded, trail, [done], now)
+    return _view(task, case)

@@ -1,0 +1,96 @@
+"""Staff accounts and API tokens (argon2 password hashes; only a token's SHA-256 is stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access import Actor
+from ..errors import EngineError, NotFound, Unauthenticated
+from ..models import ApiToken, Platform, Region, User
+from ..roles import ROLES
+
+_HASHER = PasswordHasher()
+MIN_PASSWORD = 8
+
+
+class UserInvalid(EngineError):
+    status = 422
+    type = "/problems/user-invalid"
+    title = "Datos de usuario inválidos"
+
+
+def actor_of(user: User, channel: str | None = None) -> Actor:
+    """The Actor services see for a stored user."""
+    return Actor(user.username, user.role, user.platform_code, user.region_code, channel)
+
+
+def add_user(
+    s: Session, username: str, password: str, role: str, now: datetime,
+    platform: str | None = None, region: str | None = None, full_name: str = "",
+) -> User:
+    """Create a staff account; an ejecutivo needs a platform, regional roles a region (taken from it)."""
+    if role not in ROLES:
+        raise UserInvalid(f"rol desconocido '{role}'; use uno de: {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise UserInvalid(f"la contraseña debe tener al menos {MIN_PASSWORD} caracteres")
+    if s.execute(select(User).where(User.username == username)).scalar_one_or_none() is not None:
+        raise UserInvalid(f"el usuario '{username}' ya existe")
+    if platform is not None:
+        plat = s.get(Platform, platform)
+        if plat is None:
+            raise UserInvalid(f"plataforma desconocida '{platform}'")
+        region = region or plat.region_code
+    if region is not None and s.get(Region, region) is None:
+        raise UserInvalid(f"región desconocida '{region}'")
+    if role == "ejecutivo" and platform is None:
+        raise UserInvalid("un/a ejecutivo/a necesita --platform")
+    if role in ("supervisor", "abogado", "director_regional", "admin_plataformas") and region is None:
+        raise UserInvalid(f"el rol {role} necesita --region")
+    user = User(username=username, full_name=full_name or username, password_hash=_HASHER.hash(password),
+                role=role, platform_code=platform, region_code=region, active=True, created_at=now)
+    s.add(user)
+    s.flush()
+    return user
+
+
+def check_password(s: Session, username: str, password: str) -> User:
+    """The active user with this password; Unauthenticated otherwise (same message either way)."""
+    user = s.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
+    try:
+        if user is None or not _HASHER.verify(user.password_hash, password):
+            raise Unauthenticated("usuario o contraseña incorrectos")
+    except (VerificationError, InvalidHashError):
+        raise Unauthenticated("usuario o contraseña incorrectos") from None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(s: Session, username: str, now: datetime) -> str:
+    """A new bearer token for the user, shown once."""
+    user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"el usuario '{username}' no existe")
+    token = "vt_" + secrets.token_urlsafe(32)
+    s.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now, revoked=False))
+    return token
+
+
+def user_for_token(s: Session, token: str) -> User:
+    """The active user owning a non-revoked token; Unauthenticated otherwise."""
+    row = s.execute(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False), User.active.is_(True))
+    ).scalar_one_or_none()
+    if row is None:
+        raise Unauthenticated("token inválido o revocado")
+    return row

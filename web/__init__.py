@@ -1,0 +1,24 @@
+"""Ventanilla's web front: the JSON API (v1) and the staff and public pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from engine import system
+
+from . import api, errors, pages
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The application factory: config, the wired engine, error mapping, blueprints."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("web.config.Default")
+    app.config.update(config or {})
+    app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
+    errors.init_app(app)
+    for bp in (api.bp, pages.bp):
+        app.register_blueprint(bp)
+    return app

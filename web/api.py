@@ -1,0 +1,165 @@
+"""JSON API v1: bearer tokens, problem+json errors, one service call per view."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+
+from engine.access import Actor
+from engine.clock import utcnow
+from engine.errors import EngineError, Unauthenticated
+from engine.services import cases, tasks, users
+from engine.system import System
+
+from . import openapi
+from .ratelimit import RateLimiter
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+class BadRequest(EngineError):
+    status = 400
+    type = "/problems/bad-request"
+    title = "Solicitud mal formada"
+
+
+class TooManyRequests(EngineError):
+    status = 429
+    type = "/problems/rate-limited"
+    title = "Demasiadas consultas"
+
+
+def _system() -> System:
+    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    resp = jsonify(_plain(value))
+    resp.status_code = status
+    return resp
+
+
+def _actor() -> Actor:
+    """The token's owner; 401 problem+json without a valid bearer token."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("falta el encabezado Authorization: Bearer <token>")
+    with _system().db.reading() as s:
+        user = users.user_for_token(s, token.strip())
+        return users.actor_of(user, channel=request.headers.get("X-Channel") or None)
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest("el cuerpo debe ser un objeto JSON (Content-Type: application/json)")
+    return data
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    return jsonify(openapi.document())
+
+
+@bp.get("/v1/health")
+def health() -> Response:
+    with _system().db.reading() as s:
+        try:
+            version = _system().store.latest(s).version_id
+        except EngineError:
+            version = None
+    return _json({"status": "ok", "content_version": version})
+
+
+@bp.post("/v1/cases")
+def create_case() -> Response:
+    actor, data = _actor(), _body()
+    process = data.pop("process", cases.DEFAULT_PROCESS)
+    with _system().db.writing() as s:
+        summary = cases.open_case(s, _system().store, data, actor, utcnow(), process_id=str(process))
+    resp = _json(summary, 201)
+    resp.headers["Location"] = url_for("api.get_case", folio=summary.folio)
+    return resp
+
+
+@bp.get("/v1/cases/<folio>")
+def get_case(folio: str) -> Response:
+    actor = _actor()
+    with _system().db.reading() as s:
+        return _json(cases.case_detail(s, folio, actor, utcnow()))
+
+
+def _int_arg(name: str, default: int, maximum: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit() or int(raw) > maximum:
+        raise BadRequest(f"'{name}' debe ser un entero entre 0 y {maximum}")
+    return int(raw)
+
+
+@bp.get("/v1/tasks")
+def list_tasks() -> Response:
+    actor = _actor()
+    limit, offset = _int_arg("limit", 100, 500), _int_arg("offset", 0, 10_000_000)
+    with _system().db.reading() as s:
+        return _json({"tasks": tasks.list_tasks(s, actor, limit=limit, offset=offset)})
+
+
+@bp.get("/v1/tasks/<task_id>")
+def get_task(task_id: str) -> Response:
+    actor = _actor()
+    with _system().db.reading() as s:
+        return _json(tasks.get_task(s, _system().store, task_id, actor))
+
+
+@bp.post("/v1/tasks/<task_id>/claim")
+def claim_task(task_id: str) -> Response:
+    actor = _actor()
+    with _system().db.writing() as s:
+        return _json(tasks.claim_task(s, task_id, actor, utcnow()))
+
+
+@bp.post("/v1/tasks/<task_id>/complete")
+def complete_task(task_id: str) -> Response:
+    actor, body = _actor(), _body()
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise BadRequest('el cuerpo debe ser {"data": {...}} con los campos del formulario')
+    with _system().db.writing() as s:
+        return _json(tasks.complete_task(s, _system().store, task_id, data, actor, utcnow()))
+
+
+_limiters: dict[int, RateLimiter] = {}
+
+
+def _limiter() -> RateLimiter:
+    per_minute = int(current_app.config["STATUS_LOOKUPS_PER_MINUTE"])
+    return _limiters.setdefault(id(current_app._get_current_object()), RateLimiter(per_minute))  # type: ignore[attr-defined]
+
+
+@bp.get("/v1/status")
+def public_status() -> Response:
+    """Estado de su caso: public, no token, rate-limited per client address."""
+    folio, rut = request.args.get("folio", "").strip(), request.args.get("rut", "").strip()
+    if not folio or not rut:
+        raise BadRequest("indique 'folio' y 'rut'")
+    if not _limiter().allow(request.remote_addr or "?"):
+        raise TooManyRequests("demasiadas consultas de estado desde su conexión; espere un minuto")
+    with _system().db.writing() as s:
+        return _json(cases.public_status(s, folio, rut, utcnow()))
