@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import refdata
@@ -11,23 +12,19 @@ from ..models import Comuna, Platform, Region
 
 def load_reference(s: Session) -> int:
     """Insert regions, comunas and the national platforms that are missing; returns rows added."""
-    added = 0
-    for region in refdata.regions().values():
-        if s.get(Region, region.code) is None:
-            s.add(Region(code=region.code, name=region.name, population=region.population))
-            added += 1
-    s.flush()
-    for c in refdata.comunas().values():
-        if s.get(Comuna, c.code) is None:
-            s.add(Comuna(code=c.code, name=c.name, region_code=c.region_code, province_code=c.province_code,
-                         population=c.population))
-            added += 1
-    s.flush()
-    for platform in _national_platforms():
-        if s.get(Platform, platform.code) is None:
-            s.add(platform)
-            added += 1
-    return added
+    have_regions = set(s.execute(select(Region.code)).scalars())
+    have_comunas = set(s.execute(select(Comuna.code)).scalars())
+    have_platforms = set(s.execute(select(Platform.code)).scalars())
+    new_regions = [Region(code=r.code, name=r.name, population=r.population)
+                   for r in refdata.regions().values() if r.code not in have_regions]
+    new_comunas = [Comuna(code=c.code, name=c.name, region_code=c.region_code, province_code=c.province_code,
+                          population=c.population)
+                   for c in refdata.comunas().values() if c.code not in have_comunas]
+    new_platforms = [p for p in _national_platforms() if p.code not in have_platforms]
+    for batch in (new_regions, new_comunas, new_platforms):
+        s.add_all(batch)
+        s.flush()
+    return len(new_regions) + len(new_comunas) + len(new_platforms)
 
 
 def _national_platforms() -> list[Platform]:

@@ -16,7 +16,7 @@ from ..errors import EngineError, NotFound, Unauthenticated
 from ..models import ApiToken, Platform, Region, User
 from ..roles import ROLES
 
-_HASHER = PasswordHasher()
+HASHER = PasswordHasher()
 MIN_PASSWORD = 8
 
 
@@ -53,7 +53,7 @@ def add_user(
         raise UserInvalid("un/a ejecutivo/a necesita --platform")
     if role in ("supervisor", "abogado", "director_regional", "admin_plataformas") and region is None:
         raise UserInvalid(f"el rol {role} necesita --region")
-    user = User(username=username, full_name=full_name or username, password_hash=_HASHER.hash(password),
+    user = User(username=username, full_name=full_name or username, password_hash=HASHER.hash(password),
                 role=role, platform_code=platform, region_code=region, active=True, created_at=now)
     s.add(user)
     s.flush()
@@ -64,7 +64,7 @@ def check_password(s: Session, username: str, password: str) -> User:
     """The active user with this password; Unauthenticated otherwise (same message either way)."""
     user = s.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
     try:
-        if user is None or not _HASHER.verify(user.password_hash, password):
+        if user is None or not HASHER.verify(user.password_hash, password):
             raise Unauthenticated("usuario o contraseña incorrectos")
     except (VerificationError, InvalidHashError):
         raise Unauthenticated("usuario o contraseña incorrectos") from None
