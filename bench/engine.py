@@ -4,11 +4,10 @@ per-step cost of a long case against fresh ones (SQLite, then PostgreSQL). See b
 Run: ``.venv/bin/python bench/engine.py [--cases N] [--skip-postgres] [--postgres-url URL]``
 """
 
-# ruff: noqa: E402  (the path fix below must run before `engine` is imported)
-
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import statistics
 import sys
@@ -23,10 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 # Run as `python bench/engine.py`, this file's folder comes first on sys.path and this very file would
-# shadow the `engine` package: put the repository root there instead.
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+# shadow the `engine` package: the repository root goes in front of it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
 from psycopg import sql
@@ -48,6 +45,7 @@ from engine.models import Case, HumanTask, Instance
 from engine.services import cases, messages, reference, tasks, users
 from engine.spiff_adapter import messages_of
 
+ROOT = Path(__file__).resolve().parent.parent
 PROCESS = "caso"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 WARMUP = 3
@@ -60,10 +58,13 @@ CASE_DAY = datetime.now(UTC).date() + timedelta(days=30)
 NOW = datetime(CASE_DAY.year, CASE_DAY.month, CASE_DAY.day, 15, 0, tzinfo=UTC)
 
 INTAKE: Mapping[str, Any] = {
-    "kind": "complaint", "channel": "in_person", "platform": "DR13",
+    "kind": "complaint",
+    "channel": "in_person",
+    "platform": "DR13",
     "consumer": {"rut": "12.345.678-5", "name": "Ana Prueba", "comuna": "13101"},
     "provider": {"name": "Tienda Demo"},
-    "subject": "Cobro indebido", "description": "Me cobraron dos veces el mismo producto.",
+    "subject": "Cobro indebido",
+    "description": "Me cobraron dos veces el mismo producto.",
 }
 REGISTRAR: Mapping[str, Any] = {"accion": "registrar_gestion", "nota": "Se llamó al proveedor."}
 SOLICITAR: Mapping[str, Any] = {"accion": "solicitar_respuesta", "nota": "Se pide respuesta."}
@@ -73,7 +74,10 @@ PROVIDER = Actor("proveedor_demo", "proveedor")
 
 # The full case: (step label, form data; None = the provider's message). Opening the case comes first.
 SCRIPT: Sequence[tuple[str, Mapping[str, Any] | None]] = (
-    ("registrar", REGISTRAR), ("solicitar", SOLICITAR), ("mensaje", None), ("cerrar", CERRAR),
+    ("registrar", REGISTRAR),
+    ("solicitar", SOLICITAR),
+    ("mensaje", None),
+    ("cerrar", CERRAR),
 )
 STEPS = ("abrir", *(label for label, _ in SCRIPT))
 GESTIONAR = "Gestionar caso"
@@ -141,13 +145,21 @@ class BareCase:
     """The same case on bare SpiffWorkflow in memory, with a serialize/deserialize after each step."""
 
     def __init__(self, bare: Bare) -> None:
-        self.bare, self.wf = bare, None
+        self.bare = bare
+        self.wf: Any = None  # the current BpmnWorkflow, replaced by each round trip
 
     def start(self) -> None:
-        wf = BpmnWorkflow(self.bare.spec, dict(self.bare.subprocess_specs), script_engine=self.bare.script_engine)
+        wf = BpmnWorkflow(
+            self.bare.spec, dict(self.bare.subprocess_specs), script_engine=self.bare.script_engine
+        )
         wf.get_next_task(state=TaskState.READY).data.update(
-            {**INTAKE, "folio": "BENCH", "opened_on": CASE_DAY.isoformat(), "region": "13",
-             "platform_name": "Dirección Regional Metropolitana"}
+            {
+                **INTAKE,
+                "folio": "BENCH",
+                "opened_on": CASE_DAY.isoformat(),
+                "region": "13",
+                "platform_name": "Dirección Regional Metropolitana",
+            }
         )
         wf.do_engine_steps()
         self.wf = self.bare.round_trip(wf)
@@ -188,12 +200,19 @@ class Platform:
     @classmethod
     def setup(cls, label: str, url: str) -> Platform:
         wired = system.build(url)
-        schema.upgrade(wired.db)
-        with wired.db.writing() as s:
-            reference.load_reference(s)
-            store.publish(s, catalog.read_dir(ROOT), "bench", "benchmark", NOW)
-            users.add_user(s, "bench_eje", secrets.token_urlsafe(12), "ejecutivo", NOW, platform="DR13")
+        try:
+            schema.upgrade(wired.db)
+            with wired.db.writing() as s:
+                reference.load_reference(s)
+                store.publish(s, catalog.read_dir(ROOT), "bench", "benchmark", NOW)
+                users.add_user(s, "bench_eje", secrets.token_urlsafe(12), "ejecutivo", NOW, platform="DR13")
+        except BaseException:
+            wired.db.engine.dispose()
+            raise
         return cls(label, wired, Actor("bench_eje", "ejecutivo", "DR13", "13"))
+
+    def close(self) -> None:
+        self.system.db.engine.dispose()
 
 
 class PlatformCase:
@@ -210,7 +229,8 @@ class PlatformCase:
     def pending(self) -> list[tuple[str, str]]:
         with self.db.reading() as s:
             rows = s.execute(
-                select(HumanTask.id, HumanTask.name).join(Case, Case.id == HumanTask.case_id)
+                select(HumanTask.id, HumanTask.name)
+                .join(Case, Case.id == HumanTask.case_id)
                 .where(Case.folio == self.folio, HumanTask.status == "open")
             ).all()
         return [(task_id, name) for task_id, name in rows]
@@ -297,7 +317,7 @@ class LongFresh:
 
 
 def long_vs_fresh(platform: Platform) -> LongFresh:
-    """Median registrar_gestion step on a case with HISTORY completed tasks vs on fresh cases (interleaved)."""
+    """Median registrar_gestion step: a case with HISTORY completed tasks vs fresh cases (interleaved)."""
     long_case = PlatformCase(platform)
     long_case.start()
     for _ in range(HISTORY):
@@ -308,11 +328,35 @@ def long_vs_fresh(platform: Platform) -> LongFresh:
         fresh = PlatformCase(platform)
         fresh.start()
         fresh_s.append(registrar_seconds(fresh))
-    return LongFresh(platform.label, statistics.median(long_s) * 1e3, statistics.median(fresh_s) * 1e3,
-                     long_case.state_bytes(), fresh.state_bytes())
+    return LongFresh(
+        platform.label,
+        statistics.median(long_s) * 1e3,
+        statistics.median(fresh_s) * 1e3,
+        long_case.state_bytes(),
+        fresh.state_bytes(),
+    )
 
 
 # --- PostgreSQL schema, reporting, main -----------------------------------------------------------------
+
+
+def fsync_ms(folder: Path, rounds: int = 50) -> float:
+    """Median cost of one fsync in ``folder`` (SQLite in WAL with synchronous=FULL pays ~one per step)."""
+    spent = []
+    with tempfile.NamedTemporaryFile(dir=folder) as f:
+        for _ in range(rounds):
+            f.write(b"x" * 4096)
+            f.flush()
+            t0 = time.perf_counter()
+            os.fsync(f.fileno())
+            spent.append(time.perf_counter() - t0)
+    return statistics.median(spent) * 1e3
+
+
+def first_line(err: BaseException) -> str:
+    """The first line of an error's message (psycopg's are multi-line)."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 @contextmanager
@@ -321,7 +365,7 @@ def postgres_schema(base_url: str) -> Iterator[str | None]:
     try:
         conn = psycopg.connect(base_url, autocommit=True, connect_timeout=5)
     except psycopg.Error as err:
-        print(f"PostgreSQL unreachable at {base_url} ({str(err).strip()}): its figures are skipped.")
+        print(f"PostgreSQL unreachable at {base_url} ({first_line(err)}): its figures are skipped.")
         yield None
         return
     name = f"bench_{secrets.token_hex(6)}"
@@ -334,6 +378,7 @@ def postgres_schema(base_url: str) -> Iterator[str | None]:
 
 
 def p95(values: Sequence[float]) -> float:
+    """The 95th percentile (inclusive method: stays within the sample for small N)."""
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
@@ -350,24 +395,29 @@ def print_cases(runs: Mapping[str, list[CaseRun]]) -> None:
 
 
 def verdict(name: str, value: float, target: float | None) -> str:
+    """`name: value  target ≤ t  OK|MISSED`, or an informative line when there is no target."""
     if target is None:
         return f"{name}: {value:.2f}  (no target: informative)"
     return f"{name}: {value:.2f}  target ≤ {target:g}  {'OK' if value <= target else 'MISSED'}"
 
 
 def print_ratios(runs: Mapping[str, list[CaseRun]], long_fresh: Sequence[LongFresh]) -> None:
+    """Platform/bare on median full-case times, and long/fresh with the stored state sizes."""
     bare = statistics.median(r.total for r in runs["bare SpiffWorkflow"])
     for label, target in (("SQLite", 3.0), ("PostgreSQL", None)):
         if f"platform {label}" in runs:
             platform = statistics.median(r.total for r in runs[f"platform {label}"])
             print(verdict(f"platform/bare ({label})", platform / bare, target))
     for lf in long_fresh:
-        print(verdict(f"long/fresh ({lf.label})", lf.ratio, 1.5)
-              + f"   [{lf.long_ms:.2f} vs {lf.fresh_ms:.2f} ms/step; stored state"
-              f" {lf.long_state} B long vs {lf.fresh_state} B fresh]")
+        print(
+            verdict(f"long/fresh ({lf.label})", lf.ratio, 1.5)
+            + f"   [{lf.long_ms:.2f} vs {lf.fresh_ms:.2f} ms/step; stored state"
+            f" {lf.long_state} B long vs {lf.fresh_state} B fresh]"
+        )
 
 
 def bench(n: int, platforms: Sequence[Platform]) -> None:
+    """Measure every mode, then print the table and the target checks."""
     bare = Bare.load()
     modes: dict[str, Callable[[], CaseDriver]] = {"bare SpiffWorkflow": partial(BareCase, bare)}
     modes.update({f"platform {p.label}": partial(PlatformCase, p) for p in platforms})
@@ -375,11 +425,13 @@ def bench(n: int, platforms: Sequence[Platform]) -> None:
     long_fresh = [long_vs_fresh(p) for p in platforms]
     print(f"\nfull case of '{PROCESS}' ({len(STEPS)} steps: {', '.join(STEPS)}), ms; case date {CASE_DAY}")
     print_cases(runs)
-    print(f"\nlong case: {HISTORY} completed tasks, then {SAMPLES} steps; fresh: {SAMPLES} new cases' 1st step")
+    print(f"\nlong case: {HISTORY} completed tasks, then {SAMPLES} steps;", end=" ")
+    print(f"fresh: the 1st step of {SAMPLES} new cases")
     print_ratios(runs, long_fresh)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the CLI and run the benchmark on SQLite (temporary file) and PostgreSQL (throwaway schema)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=30, help="measured full cases per mode (default 30)")
     ap.add_argument("--skip-postgres", action="store_true", help="SQLite and bare SpiffWorkflow only")
@@ -387,19 +439,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if args.cases < 2:
         ap.error("--cases must be at least 2")
+    platforms: list[Platform] = []
     with tempfile.TemporaryDirectory(prefix="bench_") as tmp, postgres_schema_or_skip(args) as pg_url:
-        platforms = [Platform.setup("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}")]
-        if pg_url is not None:
-            platforms.append(Platform.setup("PostgreSQL", pg_url))
         try:
+            print(f"disk: one fsync in {tmp} takes {fsync_ms(Path(tmp)):.2f} ms (median)")
+            platforms.append(Platform.setup("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}"))
+            if pg_url is not None:
+                platforms.append(Platform.setup("PostgreSQL", pg_url))
             bench(args.cases, platforms)
-        finally:
+        finally:  # close pooled connections before the schema is dropped
             for p in platforms:
-                p.system.db.engine.dispose()
+                p.close()
 
 
 @contextmanager
 def postgres_schema_or_skip(args: argparse.Namespace) -> Iterator[str | None]:
+    """The PostgreSQL URL to use, or None when skipped by flag or unreachable."""
     if args.skip_postgres:
         print("PostgreSQL skipped (--skip-postgres).")
         yield None

@@ -59,7 +59,7 @@ def _local(el: Any) -> str:
 def _owner_id(el: Any) -> str:
     """The id of the nearest element (self or ancestor) that has one: what the analyst clicks on."""
     while el is not None:
-        if el.get("id"):
+        if el.get("id") and not _local(el).endswith("EventDefinition"):
             return str(el.get("id"))
         el = el.getparent()
     return ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -41,6 +42,9 @@ from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
 
 from . import sandbox
 from .errors import EngineError, ScriptFailed
+
+# SpiffWorkflow logs every task state change at INFO: far too chatty (and slow) for a server.
+logging.getLogger("spiff").setLevel(logging.WARNING)
 
 
 def _as_instant(value: Any) -> datetime:

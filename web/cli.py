@@ -29,6 +29,7 @@ def _fail(err: EngineError) -> None:
 def main() -> None:
     """Ventanilla: atención de casos de consumidores sobre procesos BPMN."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def init_database(sys_: system.System) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -50,6 +51,10 @@ def _ensure_users(system: System, now: datetime) -> None:
                 users.add_user(s, username, PASSWORD, role, now, platform, region)
 
 
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def _case_data(rng: random.Random, region: str) -> dict[str, object]:
     comunas = [c for c in refdata.comunas().values() if c.region_code == region]
     comuna = rng.choices(comunas, weights=[c.population for c in comunas])[0]
@@ -60,7 +65,7 @@ def _case_data(rng: random.Random, region: str) -> dict[str, object]:
     return {
         "kind": kind, "channel": channel, "platform": f"DR{region}",
         "consumer": {"rut": _rut(rng), "name": name, "comuna": comuna.code,
-                     "email": f"{name.split()[0].lower()}@ejemplo.cl"},
+                     "email": f"{_ascii(name.split()[0]).lower()}.{rng.randint(1, 999)}@ejemplo.cl"},
         "provider": {"rut": _rut(rng, 76_000_000, 77_999_999), "name": provider},
         "subject": rng.choice(SUBJECTS),
         "description": "Caso de demostración con datos ficticios. " * 3,
