@@ -7,7 +7,6 @@ Run: ``.venv/bin/python bench/engine.py [--cases N] [--skip-postgres] [--postgre
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import statistics
 import sys
@@ -37,7 +36,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-unty
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser  # type: ignore[import-untyped]
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # type: ignore[import-untyped]
 from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine import catalog, sandbox, schema, store, system
 from engine.access import Actor
@@ -92,6 +91,7 @@ class CaseDriver(Protocol):
     def complete(self, task_id: str, data: Mapping[str, Any]) -> None: ...
     def deliver(self, message: str, payload: Mapping[str, Any]) -> None: ...
     def finished(self) -> bool: ...
+    def committed(self) -> float: ...
 
 
 @dataclass
@@ -101,6 +101,7 @@ class CaseRun:
     seconds: list[float] = field(default_factory=list)
     completed: list[str] = field(default_factory=list)
     seen: list[tuple[str, ...]] = field(default_factory=list)
+    commit: float = 0.0  # seconds spent inside COMMIT during the timed steps (platform only)
 
     def clock(self, step: Callable[[], object]) -> None:
         t0 = time.perf_counter()
@@ -185,8 +186,27 @@ class BareCase:
     def finished(self) -> bool:
         return bool(self.wf.is_completed())
 
+    def committed(self) -> float:
+        return 0.0
+
 
 # --- the platform ---------------------------------------------------------------------------------------
+
+
+class CommitClock:
+    """Wall time spent inside write transactions' COMMIT (the database making a step durable), observed
+    through SQLAlchemy events: the engine is not changed. Read sessions' commits are not counted."""
+
+    def __init__(self, db: Any) -> None:
+        self.spent, self._started = 0.0, 0.0
+        event.listen(db.engine, "commit", self._start)
+        event.listen(db.write, "after_commit", self._stop)
+
+    def _start(self, _conn: Any) -> None:
+        self._started = time.perf_counter()
+
+    def _stop(self, _session: Any) -> None:
+        self.spent += time.perf_counter() - self._started
 
 
 @dataclass(frozen=True)
@@ -196,6 +216,7 @@ class Platform:
     label: str
     system: system.System
     actor: Actor
+    commits: CommitClock
 
     @classmethod
     def setup(cls, label: str, url: str) -> Platform:
@@ -209,7 +230,7 @@ class Platform:
         except BaseException:
             wired.db.engine.dispose()
             raise
-        return cls(label, wired, Actor("bench_eje", "ejecutivo", "DR13", "13"))
+        return cls(label, wired, Actor("bench_eje", "ejecutivo", "DR13", "13"), CommitClock(wired.db))
 
     def close(self) -> None:
         self.system.db.engine.dispose()
@@ -220,6 +241,7 @@ class PlatformCase:
 
     def __init__(self, platform: Platform) -> None:
         self.db, self.store, self.actor = platform.system.db, platform.system.store, platform.actor
+        self.commits = platform.commits
         self.folio = ""
 
     def start(self) -> None:
@@ -247,6 +269,9 @@ class PlatformCase:
         with self.db.reading() as s:
             return s.execute(select(Case.status).where(Case.folio == self.folio)).scalar_one() == "closed"
 
+    def committed(self) -> float:
+        return self.commits.spent
+
     def state_bytes(self) -> int:
         with self.db.reading() as s:
             state = s.execute(
@@ -268,7 +293,7 @@ def only_task(case: CaseDriver) -> tuple[str, str]:
 
 def run_case(case: CaseDriver) -> CaseRun:
     """Drive one full case, timing each step, and check it took the expected path to the end."""
-    run = CaseRun()
+    run, committed = CaseRun(), case.committed()
     run.clock(case.start)
     run.seen.append(tuple(name for _, name in case.pending()))
     for _, data in SCRIPT:
@@ -281,6 +306,7 @@ def run_case(case: CaseDriver) -> CaseRun:
         run.seen.append(tuple(name for _, name in case.pending()))
     if tuple(run.seen) != EXPECTED_OPEN or run.completed != [GESTIONAR] * 3 or not case.finished():
         raise AssertionError(f"unexpected path: open after each step {run.seen}, completed {run.completed}")
+    run.commit = case.committed() - committed
     return run
 
 
@@ -340,19 +366,6 @@ def long_vs_fresh(platform: Platform) -> LongFresh:
 # --- PostgreSQL schema, reporting, main -----------------------------------------------------------------
 
 
-def fsync_ms(folder: Path, rounds: int = 50) -> float:
-    """Median cost of one fsync in ``folder`` (SQLite in WAL with synchronous=FULL pays ~one per step)."""
-    spent = []
-    with tempfile.NamedTemporaryFile(dir=folder) as f:
-        for _ in range(rounds):
-            f.write(b"x" * 4096)
-            f.flush()
-            t0 = time.perf_counter()
-            os.fsync(f.fileno())
-            spent.append(time.perf_counter() - t0)
-    return statistics.median(spent) * 1e3
-
-
 def first_line(err: BaseException) -> str:
     """The first line of an error's message (psycopg's are multi-line)."""
     text = str(err).strip()
@@ -383,14 +396,16 @@ def p95(values: Sequence[float]) -> float:
 
 
 def print_cases(runs: Mapping[str, list[CaseRun]]) -> None:
-    """One row per mode: per-case median and p95, ms per step, and each step's median."""
-    head = f"{'mode':<22}{'cases':>6}{'median':>9}{'p95':>9}{'ms/step':>9}"
+    """One row per mode: per-case median and p95, ms per step (and of it in COMMIT), each step's median."""
+    head = f"{'mode':<22}{'cases':>6}{'median':>9}{'p95':>9}{'ms/step':>9}{'commit':>8}"
     print(head + "".join(f"{s:>11}" for s in STEPS))
     for label, mode_runs in runs.items():
         totals = [r.total * 1e3 for r in mode_runs]
         per_step = [statistics.median(r.seconds[i] * 1e3 for r in mode_runs) for i in range(len(STEPS))]
+        commit = statistics.median(r.commit * 1e3 for r in mode_runs) / len(STEPS)
         med = statistics.median(totals)
         row = f"{label:<22}{len(totals):>6}{med:>9.2f}{p95(totals):>9.2f}{med / len(STEPS):>9.2f}"
+        row += f"{commit:>8.2f}" if commit else f"{'-':>8}"
         print(row + "".join(f"{ms:>11.2f}" for ms in per_step))
 
 
@@ -442,7 +457,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     platforms: list[Platform] = []
     with tempfile.TemporaryDirectory(prefix="bench_") as tmp, postgres_schema_or_skip(args) as pg_url:
         try:
-            print(f"disk: one fsync in {tmp} takes {fsync_ms(Path(tmp)):.2f} ms (median)")
             platforms.append(Platform.setup("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}"))
             if pg_url is not None:
                 platforms.append(Platform.setup("PostgreSQL", pg_url))

@@ -1,4 +1,4 @@
-"""Who sees which cases and tasks (SPEC §1): platform for ejecutivos, region for supervisors, all for nivel central."""
+"""Who sees which cases and tasks (SPEC §1): ejecutivos their platform, supervisors their region."""
 
 from __future__ import annotations
 

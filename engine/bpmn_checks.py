@@ -1,4 +1,4 @@
-"""BPMN validation: hardened XML, our platform's rules (forms, letters, lanes, expressions), Spiff's parser."""
+"""BPMN validation: hardened XML, our rules (forms, letters, lanes, expressions), Spiff's parser."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException  # type: ignore[import-untyped]
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import sandbox, spiff_adapter, xmlsafe
 from .errors import ContentProblem, EngineError, InvalidContent
@@ -31,7 +31,9 @@ UNSUPPORTED: Mapping[str, str] = {
     "linkEventDefinition": "los eventos de enlace no están soportados",
     "timeCycle": "los temporizadores cíclicos no están soportados; use timeDate o timeDuration",
 }
-_UNQUOTED_LITERAL = re.compile(r"^\s*(R\d*/)?P[0-9YMWDTHS.,]+\s*$|^\s*\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?\s*$")
+_UNQUOTED_LITERAL = re.compile(
+    r"^\s*(R\d*/)?P[0-9YMWDTHS.,]+\s*$|^\s*\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,10 @@ def _code_checks(file: str, root: Any) -> Iterator[ContentProblem]:
                 yield ContentProblem(file, _owner_id(el), f"{_local(el)} vacío")
             elif _local(el).startswith("time") and _UNQUOTED_LITERAL.match(text):
                 yield ContentProblem(
-                    file, _owner_id(el), f"el temporizador '{text}' debe ir entre comillas (p. ej. \"'P5D'\") "
-                    "o ser una expresión como add_business_days(...)"
+                    file,
+                    _owner_id(el),
+                    f"el temporizador '{text}' debe ir entre comillas (p. ej. \"'P5D'\") "
+                    "o ser una expresión como add_business_days(...)",
                 )
             else:
                 try:
@@ -104,7 +108,8 @@ def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProb
     for lane in root.iterfind(".//bpmn:lane", NS):
         if role_for_lane(lane.get("name")) is None:
             yield ContentProblem(
-                file, lane.get("id", ""),
+                file,
+                lane.get("id", ""),
                 f"el carril '{lane.get('name', '')}' no es un rol conocido ({', '.join(ROLES)})",
             )
     for el in root.iter():
@@ -116,12 +121,16 @@ def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProb
         props = _props(el)
         form = props.get("form")
         if kind == "userTask" and not form:
-            yield ContentProblem(file, el.get("id", ""), "la tarea de usuario no indica su formulario (propiedad 'form')")
+            yield ContentProblem(
+                file, el.get("id", ""), "la tarea de usuario no indica su formulario (propiedad 'form')"
+            )
         if form and form not in refs.forms:
             yield ContentProblem(file, el.get("id", ""), f"el formulario '{form}' no existe en forms/")
         for letter in _letters(props):
             if letter not in refs.letters:
-                yield ContentProblem(file, el.get("id", ""), f"la carta '{letter}' no existe en letter_templates/")
+                yield ContentProblem(
+                    file, el.get("id", ""), f"la carta '{letter}' no existe en letter_templates/"
+                )
 
 
 def _letters(props: Mapping[str, str]) -> list[str]:
@@ -139,7 +148,9 @@ def _lane_checks(file: str, root: Any, called: set[str]) -> Iterator[ContentProb
         for el in proc.iterfind(".//bpmn:userTask", NS):
             ids = {a.get("id") for a in (el, *el.iterancestors())}
             if not ids & in_lane:
-                yield ContentProblem(file, el.get("id", ""), "la tarea de usuario no está en ningún carril (rol)")
+                yield ContentProblem(
+                    file, el.get("id", ""), "la tarea de usuario no está en ningún carril (rol)"
+                )
 
 
 def _call_checks(file: str, root: Any, process_ids: set[str]) -> Iterator[ContentProblem]:
@@ -204,7 +215,11 @@ def check_and_parse(
     """All problems of a set of BPMN files, and (when there are none) the parsed processes."""
     trees, problems = _parse_xml(files)
     process_ids = {p.get("id") for t in trees.values() for p in t.getroot().iterfind("bpmn:process", NS)}
-    called = {c.get("calledElement") for t in trees.values() for c in t.getroot().iterfind(".//bpmn:callActivity", NS)}
+    called = {
+        c.get("calledElement")
+        for t in trees.values()
+        for c in t.getroot().iterfind(".//bpmn:callActivity", NS)
+    }
     for path, tree in trees.items():
         root = tree.getroot()
         problems.extend(_task_checks(path, root, refs))

@@ -86,7 +86,9 @@ def read_paths(paths: Iterable[Path]) -> tuple[dict[str, bytes], set[str]]:
         elif path.is_file() and path.parent.name in KINDS:
             root, selected = path.parent.parent, {f"{path.parent.name}/{path.name}"}
         else:
-            raise InvalidContent([ContentProblem(str(path), "", "no es una carpeta ni un archivo de contenido")])
+            raise InvalidContent(
+                [ContentProblem(str(path), "", "no es una carpeta ni un archivo de contenido")]
+            )
         for rel, body in read_dir(root).items():
             files.setdefault(rel, body)
         for rel in selected:

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Conflict
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import Conflict
 
 DEFAULT_URL = "sqlite:///instance/ventanilla.db"
 
 
 def _sqlite_setup(engine: Engine) -> None:
-    """WAL + busy timeout, and BEGIN IMMEDIATE for write sessions so SQLite writers queue instead of failing."""
+    """WAL + busy timeout, and BEGIN IMMEDIATE for write sessions: SQLite writers queue, never fail."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -51,7 +51,7 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One write transaction: commit on success, roll back on any error. Lock contention the database
-        resolves by aborting us (deadlock, busy, serialization) is reported as Conflict: nothing was applied."""
+        resolves by aborting us (deadlock, busy, serialization) is a Conflict: nothing was applied."""
         try:
             with self.write() as s, s.begin():
                 yield s
@@ -73,7 +73,7 @@ def _is_contention(err: OperationalError) -> bool:
 
 
 def connect(url: str | None = None, **engine_kw: Any) -> Database:
-    """Create the engine for ``url`` (default: SQLite under instance/), creating the SQLite folder if needed."""
+    """Create the engine for ``url`` (default: SQLite under instance/, folder created if needed)."""
     url = url or DEFAULT_URL
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

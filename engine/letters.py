@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
 
 from .errors import ContentProblem
@@ -43,7 +43,11 @@ def check_template(path: str, body: bytes) -> list[ContentProblem]:
     try:
         placeholders(body)
     except TemplateSyntaxError as err:
-        return [ContentProblem(path, f"línea {err.lineno}", f"error en un marcador de la plantilla: {err.message}")]
+        return [
+            ContentProblem(
+                path, f"línea {err.lineno}", f"error en un marcador de la plantilla: {err.message}"
+            )
+        ]
     except Exception as err:  # docx internals raise many types; the user needs the file named, not a 500
         return [ContentProblem(path, "", f"no se pudo leer la plantilla: {err}")]
     return []

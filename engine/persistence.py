@@ -45,7 +45,9 @@ class Loaded:
 
 def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded:
     """Load a case's workflow at its pinned version. Writers are checked by revision at save time."""
-    row = s.execute(select(Case, Instance).join(Instance, Instance.case_id == Case.id).where(Case.id == case_id)).first()
+    row = s.execute(
+        select(Case, Instance).join(Instance, Instance.case_id == Case.id).where(Case.id == case_id)
+    ).first()
     if row is None:
         raise CaseNotFound()
     case, inst = row
@@ -56,14 +58,25 @@ def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded
 
 
 def create(
-    s: Session, cat: Catalog, proc: ProcessInfo, case: Case, wf: runtime.Workflow, trail: runtime.Trail,
-    events: Sequence[LogEvent], now: datetime,
+    s: Session,
+    cat: Catalog,
+    proc: ProcessInfo,
+    case: Case,
+    wf: runtime.Workflow,
+    trail: runtime.Trail,
+    events: Sequence[LogEvent],
+    now: datetime,
 ) -> Loaded:
     """Store a new case's first state, projections and log."""
     state = runtime.dump(wf)
     inst = Instance(
-        case_id=case.id, version_id=cat.version_id, process_id=proc.id, state=state, revision=1,
-        completed=runtime.is_completed(wf), updated_at=now,
+        case_id=case.id,
+        version_id=cat.version_id,
+        process_id=proc.id,
+        state=state,
+        revision=1,
+        completed=runtime.is_completed(wf),
+        updated_at=now,
     )
     s.add(inst)
     loaded = Loaded(case, inst, cat, proc, wf, 1)
@@ -78,7 +91,12 @@ def save(s: Session, loaded: Loaded, trail: runtime.Trail, events: Sequence[LogE
     result = s.execute(
         update(Instance)
         .where(Instance.case_id == loaded.case.id, Instance.revision == loaded.revision)
-        .values(state=state, revision=loaded.revision + 1, completed=runtime.is_completed(loaded.wf), updated_at=now)
+        .values(
+            state=state,
+            revision=loaded.revision + 1,
+            completed=runtime.is_completed(loaded.wf),
+            updated_at=now,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -113,7 +131,9 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     case, data, events = loaded.case, runtime.variables(loaded.wf), []
     stage = data.get("stage")
     if isinstance(stage, str) and stage and stage != case.stage:
-        events.append(LogEvent("stage_changed", f"Etapa: {stage}", data={"from": case.stage, "to": stage}, public=True))
+        events.append(
+            LogEvent("stage_changed", f"Etapa: {stage}", data={"from": case.stage, "to": stage}, public=True)
+        )
         case.stage = stage
     due = _as_date(data.get("due_date"))
     if due is not None and due != case.due_on:
@@ -125,8 +145,14 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     if runtime.is_completed(loaded.wf) or status == "closed":
         if case.status != "closed":
             case.status, case.closed_at = "closed", now
-            events.append(LogEvent("closed", f"Caso cerrado: {case.outcome or 'sin resultado'}",
-                                   data={"outcome": case.outcome}, public=True))
+            events.append(
+                LogEvent(
+                    "closed",
+                    f"Caso cerrado: {case.outcome or 'sin resultado'}",
+                    data={"outcome": case.outcome},
+                    public=True,
+                )
+            )
     elif isinstance(status, str) and status:
         case.status = status
     return events
@@ -136,7 +162,8 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime) -> None:
     case = loaded.case
     current = {t.id: t for t in runtime.human_tasks(loaded.wf)}
     existing = {
-        t.id: t for t in s.execute(
+        t.id: t
+        for t in s.execute(
             select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
         ).scalars()
     }
@@ -147,36 +174,58 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime) -> None:
             row.due_on = case.due_on
     for task_id, info in current.items():
         if task_id not in existing and s.get(HumanTask, task_id) is None:
-            s.add(HumanTask(
-                id=task_id, case_id=case.id, element_id=info.element_id, name=info.name,
-                process_id=info.process_id, lane=info.lane, role=info.role or "ejecutivo", form_id=info.form_id,
-                letters=list(info.letters), status="open", platform_code=case.platform_code,
-                region_code=case.region_code, due_on=case.due_on, created_at=now,
-            ))
+            s.add(
+                HumanTask(
+                    id=task_id,
+                    case_id=case.id,
+                    element_id=info.element_id,
+                    name=info.name,
+                    process_id=info.process_id,
+                    lane=info.lane,
+                    role=info.role or "ejecutivo",
+                    form_id=info.form_id,
+                    letters=list(info.letters),
+                    status="open",
+                    platform_code=case.platform_code,
+                    region_code=case.region_code,
+                    due_on=case.due_on,
+                    created_at=now,
+                )
+            )
 
 
 def _project_timers(s: Session, loaded: Loaded, now: datetime) -> None:
     case_id = loaded.case.id
     current = {t.task_id: t for t in runtime.waiting_timers(loaded.wf)}
     pending = {
-        t.task_id: t for t in s.execute(
-            select(Timer).where(Timer.case_id == case_id, Timer.status == "pending")
-        ).scalars()
+        t.task_id: t
+        for t in s.execute(select(Timer).where(Timer.case_id == case_id, Timer.status == "pending")).scalars()
     }
     for task_id, row in pending.items():
         if task_id not in current:
             row.status = "cancelled"
     for task_id, info in current.items():
         if task_id not in pending:
-            s.add(Timer(case_id=case_id, task_id=task_id, element_id=info.element_id, name=info.name,
-                        due_at=info.due_at, next_attempt_at=info.due_at, status="pending", attempts=0))
+            s.add(
+                Timer(
+                    case_id=case_id,
+                    task_id=task_id,
+                    element_id=info.element_id,
+                    name=info.name,
+                    due_at=info.due_at,
+                    next_attempt_at=info.due_at,
+                    status="pending",
+                    attempts=0,
+                )
+            )
 
 
 def _project_subscriptions(s: Session, loaded: Loaded) -> None:
     case_id = loaded.case.id
     current = {m.task_id: m for m in runtime.waiting_messages(loaded.wf)}
     waiting = {
-        m.task_id: m for m in s.execute(
+        m.task_id: m
+        for m in s.execute(
             select(Subscription).where(Subscription.case_id == case_id, Subscription.status == "waiting")
         ).scalars()
     }
@@ -185,8 +234,15 @@ def _project_subscriptions(s: Session, loaded: Loaded) -> None:
             row.status = "cancelled"
     for task_id, info in current.items():
         if task_id not in waiting:
-            s.add(Subscription(case_id=case_id, task_id=task_id, element_id=info.element_id,
-                               message=info.message, status="waiting"))
+            s.add(
+                Subscription(
+                    case_id=case_id,
+                    task_id=task_id,
+                    element_id=info.element_id,
+                    message=info.message,
+                    status="waiting",
+                )
+            )
 
 
 _TRAIL_EVENTS = {
@@ -209,7 +265,17 @@ def _trail_events(trail: runtime.Trail) -> list[LogEvent]:
 def append_log(s: Session, case_id: int, events: Sequence[LogEvent], now: datetime) -> None:
     """Append bitácora entries in the caller's transaction (the log is never updated or deleted)."""
     for e in events:
-        s.add(LogEntry(
-            case_id=case_id, at=now, actor=e.actor, role=e.role, channel=e.channel, event=e.event,
-            element_id=e.element_id, summary=e.summary[:300], data=dict(e.data), public=e.public,
-        ))
+        s.add(
+            LogEntry(
+                case_id=case_id,
+                at=now,
+                actor=e.actor,
+                role=e.role,
+                channel=e.channel,
+                event=e.event,
+                element_id=e.element_id,
+                summary=e.summary[:300],
+                data=dict(e.data),
+                public=e.public,
+            )
+        )

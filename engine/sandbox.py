@@ -175,8 +175,13 @@ def _attr(obj: Any, name: str) -> Any:
     return getattr(obj, name)
 
 
+def _loop_tick() -> None:
+    """Called at the top of every loop body so the watchdog always sees a line event."""
+
+
 _HELPERS: Mapping[str, Callable[..., Any]] = MappingProxyType(
     {
+        "_sb_tick": _loop_tick,
         "_sb_add": _guarded(_guard_add, operator.add),
         "_sb_iadd": _guarded(_guard_add, operator.iadd),
         "_sb_mul": _guarded(_guard_mul, operator.mul),
@@ -494,12 +499,17 @@ def _problem(node: ast.AST) -> str | None:
 def _check_tree(tree: ast.AST) -> None:
     """Raise ExpressionRefused naming the first refused construct and its line."""
     problems = sorted(
-        (getattr(node, "lineno", sys.maxsize), getattr(node, "col_offset", 0), problem)
+        (
+            getattr(node, "lineno", sys.maxsize),
+            getattr(node, "col_offset", 0),
+            getattr(node, "end_col_offset", 0) or 0,
+            problem,
+        )
         for node in ast.walk(tree)
         if (problem := _problem(node))
     )
     if problems:
-        line, _, message = problems[0]
+        line, _, _, message = problems[0]
         raise ExpressionRefused(f"línea {line}: {message}")
 
 
@@ -559,6 +569,11 @@ def _call(helper: str, *args: ast.expr) -> ast.Call:
     return ast.Call(func=ast.Name(id=helper, ctx=ast.Load()), args=list(args), keywords=[])
 
 
+def _tick(loop: ast.stmt) -> ast.stmt:
+    """A call at the top of a loop body: `while True: pass` alone jumps to itself and emits no line event."""
+    return ast.copy_location(ast.Expr(value=_call("_sb_tick")), loop)
+
+
 class _Guard(ast.NodeTransformer):
     """Route risky operators, attribute reads and f-string fields through the run-time guards."""
 
@@ -569,6 +584,16 @@ class _Guard(ast.NodeTransformer):
         self.generic_visit(node)
         helper = _BINARY_HELPERS.get(type(node.op))
         return node if helper is None else ast.copy_location(_call(helper, node.left, node.right), node)
+
+    def visit_While(self, node: ast.While) -> ast.While:
+        self.generic_visit(node)
+        node.body.insert(0, _tick(node))
+        return node
+
+    def visit_For(self, node: ast.For) -> ast.For:
+        self.generic_visit(node)
+        node.body.insert(0, _tick(node))
+        return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         self.generic_visit(node)

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
-from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
 from .services.timers import fire_due_timers
@@ -26,7 +26,9 @@ def _job(system: System, clock: Callable[[], datetime]) -> None:
 def start_background(system: System, clock: Callable[[], datetime] = utcnow) -> BackgroundScheduler:
     """Start polling in a background thread (used by ``ventanilla run``)."""
     sched = BackgroundScheduler(timezone="UTC")
-    sched.add_job(_job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True)
+    sched.add_job(
+        _job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True
+    )
     sched.start()
     return sched
 
@@ -34,5 +36,7 @@ def start_background(system: System, clock: Callable[[], datetime] = utcnow) -> 
 def run_blocking(system: System, clock: Callable[[], datetime] = utcnow) -> None:
     """Poll in the foreground until interrupted (``ventanilla worker``)."""
     sched = BlockingScheduler(timezone="UTC")
-    sched.add_job(_job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True)
+    sched.add_job(
+        _job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True
+    )
     sched.start()

@@ -5,40 +5,40 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, MutableMapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.script_engine.python_environment import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import (
     BasePythonScriptEngineEnvironment,
 )
-from SpiffWorkflow.bpmn.serializer.default.event_definition import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
 )
-from SpiffWorkflow.bpmn.serializer.default.workflow import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter,
     WorkflowConverter,
 )
-from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.specs.event_definitions.message import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import (
     MessageEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import (
     MultipleEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
     MultiInstanceTask,
 )
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
-from SpiffWorkflow.specs.Join import Join  # type: ignore[import-untyped]
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # type: ignore[import-untyped]
-from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.specs.Join import Join
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
 
 from . import sandbox
 from .errors import EngineError, ScriptFailed
@@ -92,7 +92,8 @@ class ClockedDuration(_ClockedTimer, DurationTimerEventDefinition):  # type: ign
         except Exception as err:
             raise ScriptFailed(f"duración ISO 8601 inválida: {text!r}") from err
         now: datetime = my_task.workflow.script_engine.now
-        return now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
+        delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
+        return now + delta
 
 
 def _clocked(ed: Any) -> Any:
@@ -106,7 +107,7 @@ def _clocked(ed: Any) -> Any:
 
 
 def clock_timers(spec: Any) -> None:
-    """Swap the parsed timer definitions of a process spec for the clocked ones (specs are ours, not shared)."""
+    """Swap a parsed spec's timer definitions for the clocked ones (specs are ours, never shared)."""
     for task_spec in spec.task_specs.values():
         ed = getattr(task_spec, "event_definition", None)
         if ed is not None:

@@ -24,7 +24,7 @@ def _parser() -> etree.XMLParser:
 
 
 def parse(data: bytes, file: str) -> etree._ElementTree:
-    """Parse untrusted XML; refuse DTDs and entity declarations before parsing, so nothing is expanded or read."""
+    """Parse untrusted XML; DTDs and entity declarations are refused before parsing: nothing is expanded."""
     if len(data) > _MAX_BYTES:
         raise InvalidContent([ContentProblem(file, "", "el archivo supera el tamaño máximo de 5 MB")])
     if DECLARATION.search(data):
@@ -35,7 +35,9 @@ def parse(data: bytes, file: str) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(data, parser=_parser()))
     except etree.XMLSyntaxError as err:
         line = err.lineno if err.lineno else "?"
-        raise InvalidContent([ContentProblem(file, "", f"XML mal formado (línea {line}): {err.msg}")]) from err
+        raise InvalidContent(
+            [ContentProblem(file, "", f"XML mal formado (línea {line}): {err.msg}")]
+        ) from err
     if tree.docinfo.doctype:
         raise InvalidContent([ContentProblem(file, "", "XML rechazado: no se permite DOCTYPE")])
     return tree

@@ -18,7 +18,7 @@ from engine.access import Actor
 from engine.services import reference, users
 
 ROOT = Path(__file__).resolve().parent.parent
-# Tests hash a few passwords per database: a cheap argon2 profile keeps them fast; production keeps the default.
+# Tests hash a few passwords per database: a cheap argon2 profile keeps them fast (production: default).
 users.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PG_URL = os.environ.get("VENTANILLA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -136,11 +136,19 @@ def clock() -> Clock:
 def complaint(**overrides: Any) -> dict[str, Any]:
     """A valid reclamo intake at the Santiago regional office."""
     data: dict[str, Any] = {
-        "kind": "complaint", "channel": "in_person", "platform": "DR13",
-        "consumer": {"rut": "12.345.678-5", "name": "Ana Prueba Ejemplo", "comuna": "13101",
-                     "email": "ana@ejemplo.cl", "phone": "+56 9 1234 5678"},
+        "kind": "complaint",
+        "channel": "in_person",
+        "platform": "DR13",
+        "consumer": {
+            "rut": "12.345.678-5",
+            "name": "Ana Prueba Ejemplo",
+            "comuna": "13101",
+            "email": "ana@ejemplo.cl",
+            "phone": "+56 9 1234 5678",
+        },
         "provider": {"rut": "76.086.428-5", "name": "Tienda Demo Ltda."},
-        "subject": "Cobro duplicado", "description": "Me cobraron dos veces la misma compra en la tienda.",
+        "subject": "Cobro duplicado",
+        "description": "Me cobraron dos veces la misma compra en la tienda.",
     }
     data.update(overrides)
     return data

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from engine import catalog, schema, scheduler, store, system
+from engine import catalog, scheduler, schema, store, system
 from engine.clock import utcnow
 from engine.errors import EngineError, InvalidContent
 from engine.services import demo, reference, users
@@ -73,7 +73,7 @@ def publish_dir(sys_: system.System, root: Path, by: str, note: str) -> store.Ve
 @click.option("--note", default="", help="Nota de la versión")
 @click.option("--by", "by", default="cli", help="Quién publica")
 def publish(directory: Path, note: str, by: str) -> None:
-    """Publica processes/, forms/ y letter_templates/ de DIRECTORY como una versión nueva; imprime su número."""
+    """Publica processes/, forms/ y letter_templates/ de DIRECTORY como versión nueva; imprime su número."""
     sys_ = _system()
     schema.upgrade(sys_.db)
     try:
@@ -130,7 +130,7 @@ def token_create(username: str) -> None:
 @click.option("--threads", default=8, type=int)
 def run(host: str, port: int, threads: int) -> None:
     """Sirve la aplicación web y la API, con el programador de temporizadores."""
-    from waitress import serve  # type: ignore[import-untyped]
+    from waitress import serve
 
     from . import create_app
 
@@ -151,7 +151,9 @@ def fire_timers() -> None:
     """Dispara una vez los temporizadores vencidos y muestra el resultado."""
     sys_ = _system()
     report = fire_due_timers(sys_.db, sys_.store, utcnow())
-    click.echo(f"{report.fired} disparados, {report.failed} con error, {report.skipped} tomados por otro proceso")
+    click.echo(
+        f"{report.fired} disparados, {report.failed} con error, {report.skipped} tomados por otro proceso"
+    )
 
 
 @main.command("demo")

@@ -15,7 +15,14 @@ log = logging.getLogger(__name__)
 
 def problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra: Any) -> Response:
     """An application/problem+json response."""
-    body = {"type": type_, "title": title, "status": status, "detail": detail, "instance": request.path, **extra}
+    body = {
+        "type": type_,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        **extra,
+    }
     resp = jsonify(body)
     resp.status_code = status
     resp.mimetype = "application/problem+json"
@@ -31,7 +38,9 @@ def _engine_error(err: EngineError) -> Any:
     if isinstance(err, FormInvalid):
         extra["errors"] = [{"field": e.field, "message": e.message} for e in err.errors]
     if isinstance(err, InvalidContent):
-        extra["problems"] = [{"file": p.file, "element": p.element, "message": p.message} for p in err.problems]
+        extra["problems"] = [
+            {"file": p.file, "element": p.element, "message": p.message} for p in err.problems
+        ]
     if _wants_json():
         resp = problem(err.status, err.title, err.detail, err.type, **extra)
         if err.status == 401:

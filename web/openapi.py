@@ -20,50 +20,134 @@ def _ref(name: str) -> dict[str, str]:
 def _schemas() -> dict[str, Any]:
     return {
         "Problem": {
-            "type": "object", "description": "RFC 9457 problem details",
-            "properties": {"type": _STR, "title": _STR, "status": {"type": "integer"}, "detail": _STR,
-                           "instance": _STR,
-                           "errors": {"type": "array", "items": {"type": "object", "properties": {
-                               "field": _STR, "message": _STR}}}},
-        },
-        "Kind": {"type": "string", "enum": list(KINDS), "description": "inquiry = consulta, complaint = reclamo"},
-        "Channel": {"type": "string", "enum": list(CHANNELS)},
-        "CaseCreate": {
-            "type": "object", "required": ["kind", "channel", "consumer", "subject", "description", "platform"],
+            "type": "object",
+            "description": "RFC 9457 problem details",
             "properties": {
-                "kind": _ref("Kind"), "channel": _ref("Channel"), "platform": _STR, "subject": _STR,
-                "description": _STR, "process": {"type": "string", "default": "caso"},
-                "consumer": {"type": "object", "required": ["rut", "name", "comuna"], "properties": {
-                    "rut": {"type": "string", "description": "RUT con dígito verificador"}, "name": _STR,
-                    "email": {"type": "string", "format": "email"}, "phone": _STR,
-                    "comuna": {"type": "string", "description": "código CUT de la comuna, p. ej. 13101"}}},
-                "provider": {"type": "object", "required": ["name"], "properties": {"rut": _STR, "name": _STR}},
+                "type": _STR,
+                "title": _STR,
+                "status": {"type": "integer"},
+                "detail": _STR,
+                "instance": _STR,
+                "errors": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"field": _STR, "message": _STR}},
+                },
             },
         },
-        "CaseSummary": {"type": "object", "properties": {
-            "folio": _STR, "kind": _ref("Kind"), "stage": _STR, "status": _STR, "channel": _ref("Channel"),
-            "platform_code": _STR, "region_code": _STR, "opened_at": _DATETIME, "due_on": _NULL_DATE,
-            "due_status": {"type": ["string", "null"], "enum": ["en_plazo", "por_vencer", "fuera_de_plazo", None]},
-            "business_days_elapsed": {"type": "integer"}, "calendar_days_elapsed": {"type": "integer"},
-            "outcome": {"type": ["string", "null"]}}},
-        "CaseDetail": {"type": "object", "properties": {
-            "summary": _ref("CaseSummary"), "consumer": {"type": "object"}, "provider": {"type": "object"},
-            "subject": _STR, "description": _STR,
-            "open_tasks": {"type": "array", "items": {"type": "object"}},
-            "timers": {"type": "array", "items": {"type": "object"}},
-            "log": {"type": "array", "items": {"type": "object", "properties": {
-                "at": _DATETIME, "actor": _STR, "event": _STR, "summary": _STR}}}}},
-        "Task": {"type": "object", "properties": {
-            "id": _STR, "folio": _STR, "name": _STR, "element_id": _STR, "role": _STR,
-            "assignee": {"type": ["string", "null"]}, "form_id": {"type": ["string", "null"]},
-            "due_on": _NULL_DATE, "status": {"type": "string", "enum": ["open", "completed", "cancelled"]}}},
-        "TaskDetail": {"type": "object", "properties": {
-            "task": _ref("Task"), "form_schema": {"type": ["object", "null"], "description": "JSON Schema"}}},
-        "TaskCompletion": {"type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}},
-        "PublicStatus": {"type": "object", "properties": {
-            "folio": _STR, "kind": _ref("Kind"), "stage": _STR, "status": _STR, "opened_on": _DATE,
-            "due_on": _NULL_DATE, "due_status": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
-            "events": {"type": "array", "items": {"type": "array"}}}},
+        "Kind": {
+            "type": "string",
+            "enum": list(KINDS),
+            "description": "inquiry = consulta, complaint = reclamo",
+        },
+        "Channel": {"type": "string", "enum": list(CHANNELS)},
+        "CaseCreate": {
+            "type": "object",
+            "required": ["kind", "channel", "consumer", "subject", "description", "platform"],
+            "properties": {
+                "kind": _ref("Kind"),
+                "channel": _ref("Channel"),
+                "platform": _STR,
+                "subject": _STR,
+                "description": _STR,
+                "process": {"type": "string", "default": "caso"},
+                "consumer": {
+                    "type": "object",
+                    "required": ["rut", "name", "comuna"],
+                    "properties": {
+                        "rut": {"type": "string", "description": "RUT con dígito verificador"},
+                        "name": _STR,
+                        "email": {"type": "string", "format": "email"},
+                        "phone": _STR,
+                        "comuna": {"type": "string", "description": "código CUT de la comuna, p. ej. 13101"},
+                    },
+                },
+                "provider": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"rut": _STR, "name": _STR},
+                },
+            },
+        },
+        "CaseSummary": {
+            "type": "object",
+            "properties": {
+                "folio": _STR,
+                "kind": _ref("Kind"),
+                "stage": _STR,
+                "status": _STR,
+                "channel": _ref("Channel"),
+                "platform_code": _STR,
+                "region_code": _STR,
+                "opened_at": _DATETIME,
+                "due_on": _NULL_DATE,
+                "due_status": {
+                    "type": ["string", "null"],
+                    "enum": ["en_plazo", "por_vencer", "fuera_de_plazo", None],
+                },
+                "business_days_elapsed": {"type": "integer"},
+                "calendar_days_elapsed": {"type": "integer"},
+                "outcome": {"type": ["string", "null"]},
+            },
+        },
+        "CaseDetail": {
+            "type": "object",
+            "properties": {
+                "summary": _ref("CaseSummary"),
+                "consumer": {"type": "object"},
+                "provider": {"type": "object"},
+                "subject": _STR,
+                "description": _STR,
+                "open_tasks": {"type": "array", "items": {"type": "object"}},
+                "timers": {"type": "array", "items": {"type": "object"}},
+                "log": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"at": _DATETIME, "actor": _STR, "event": _STR, "summary": _STR},
+                    },
+                },
+            },
+        },
+        "Task": {
+            "type": "object",
+            "properties": {
+                "id": _STR,
+                "folio": _STR,
+                "name": _STR,
+                "element_id": _STR,
+                "role": _STR,
+                "assignee": {"type": ["string", "null"]},
+                "form_id": {"type": ["string", "null"]},
+                "due_on": _NULL_DATE,
+                "status": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+            },
+        },
+        "TaskDetail": {
+            "type": "object",
+            "properties": {
+                "task": _ref("Task"),
+                "form_schema": {"type": ["object", "null"], "description": "JSON Schema"},
+            },
+        },
+        "TaskCompletion": {
+            "type": "object",
+            "required": ["data"],
+            "properties": {"data": {"type": "object"}},
+        },
+        "PublicStatus": {
+            "type": "object",
+            "properties": {
+                "folio": _STR,
+                "kind": _ref("Kind"),
+                "stage": _STR,
+                "status": _STR,
+                "opened_on": _DATE,
+                "due_on": _NULL_DATE,
+                "due_status": {"type": ["string", "null"]},
+                "outcome": {"type": ["string", "null"]},
+                "events": {"type": "array", "items": {"type": "array"}},
+            },
+        },
     }
 
 
@@ -76,45 +160,108 @@ def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
 
 
 def _paths() -> dict[str, Any]:
-    auth_errors = {"401": _problem("Sin token o token inválido"), "404": _problem("No existe o fuera de su alcance")}
+    auth_errors = {
+        "401": _problem("Sin token o token inválido"),
+        "404": _problem("No existe o fuera de su alcance"),
+    }
     task_id = [{"name": "task_id", "in": "path", "required": True, "schema": _STR}]
     return {
-        "/api/v1/health": {"get": {"summary": "Estado del servicio", "security": [],
-                                   "responses": {"200": {"description": "OK"}}}},
-        "/api/v1/cases": {"post": {
-            "summary": "Registrar un caso", "requestBody": {"required": True, "content": {
-                "application/json": {"schema": _ref("CaseCreate")}}},
-            "responses": {"201": _ok("CaseSummary", "Caso creado con su folio"),
-                          "422": _problem("Datos inválidos, con errores por campo"), **auth_errors}}},
-        "/api/v1/cases/{folio}": {"get": {
-            "summary": "Ficha del caso", "parameters": [{"name": "folio", "in": "path", "required": True,
-                                                          "schema": _STR}],
-            "responses": {"200": _ok("CaseDetail"), **auth_errors}}},
-        "/api/v1/tasks": {"get": {
-            "summary": "Tareas abiertas a su alcance",
-            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
-                           {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"tasks": {"type": "array", "items": _ref("Task")}}}}}},
-                **auth_errors}}},
-        "/api/v1/tasks/{task_id}": {"get": {"summary": "Tarea con el JSON Schema de su formulario",
-                                            "parameters": task_id,
-                                            "responses": {"200": _ok("TaskDetail"), **auth_errors}}},
-        "/api/v1/tasks/{task_id}/claim": {"post": {"summary": "Tomar la tarea", "parameters": task_id,
-                                                   "responses": {"200": _ok("Task"),
-                                                                 "409": _problem("Tomada por otra persona"),
-                                                                 **auth_errors}}},
-        "/api/v1/tasks/{task_id}/complete": {"post": {
-            "summary": "Completar la tarea con los datos de su formulario", "parameters": task_id,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("TaskCompletion")}}},
-            "responses": {"200": _ok("Task"), "409": _problem("La tarea ya no está abierta"),
-                          "422": _problem("Datos inválidos, con errores por campo"), **auth_errors}}},
-        "/api/v1/status": {"get": {
-            "summary": "Estado de su caso (público)", "security": [],
-            "parameters": [{"name": "folio", "in": "query", "required": True, "schema": _STR},
-                           {"name": "rut", "in": "query", "required": True, "schema": _STR}],
-            "responses": {"200": _ok("PublicStatus"), "404": _problem("Folio y RUT no coinciden"),
-                          "429": _problem("Demasiadas consultas")}}},
+        "/api/v1/health": {
+            "get": {
+                "summary": "Estado del servicio",
+                "security": [],
+                "responses": {"200": {"description": "OK"}},
+            }
+        },
+        "/api/v1/cases": {
+            "post": {
+                "summary": "Registrar un caso",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("CaseCreate")}},
+                },
+                "responses": {
+                    "201": _ok("CaseSummary", "Caso creado con su folio"),
+                    "422": _problem("Datos inválidos, con errores por campo"),
+                    **auth_errors,
+                },
+            }
+        },
+        "/api/v1/cases/{folio}": {
+            "get": {
+                "summary": "Ficha del caso",
+                "parameters": [{"name": "folio", "in": "path", "required": True, "schema": _STR}],
+                "responses": {"200": _ok("CaseDetail"), **auth_errors},
+            }
+        },
+        "/api/v1/tasks": {
+            "get": {
+                "summary": "Tareas abiertas a su alcance",
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
+                    {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"tasks": {"type": "array", "items": _ref("Task")}},
+                                }
+                            }
+                        },
+                    },
+                    **auth_errors,
+                },
+            }
+        },
+        "/api/v1/tasks/{task_id}": {
+            "get": {
+                "summary": "Tarea con el JSON Schema de su formulario",
+                "parameters": task_id,
+                "responses": {"200": _ok("TaskDetail"), **auth_errors},
+            }
+        },
+        "/api/v1/tasks/{task_id}/claim": {
+            "post": {
+                "summary": "Tomar la tarea",
+                "parameters": task_id,
+                "responses": {"200": _ok("Task"), "409": _problem("Tomada por otra persona"), **auth_errors},
+            }
+        },
+        "/api/v1/tasks/{task_id}/complete": {
+            "post": {
+                "summary": "Completar la tarea con los datos de su formulario",
+                "parameters": task_id,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("TaskCompletion")}},
+                },
+                "responses": {
+                    "200": _ok("Task"),
+                    "409": _problem("La tarea ya no está abierta"),
+                    "422": _problem("Datos inválidos, con errores por campo"),
+                    **auth_errors,
+                },
+            }
+        },
+        "/api/v1/status": {
+            "get": {
+                "summary": "Estado de su caso (público)",
+                "security": [],
+                "parameters": [
+                    {"name": "folio", "in": "query", "required": True, "schema": _STR},
+                    {"name": "rut", "in": "query", "required": True, "schema": _STR},
+                ],
+                "responses": {
+                    "200": _ok("PublicStatus"),
+                    "404": _problem("Folio y RUT no coinciden"),
+                    "429": _problem("Demasiadas consultas"),
+                },
+            }
+        },
     }
 
 
@@ -123,11 +270,16 @@ def document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Ventanilla API", "version": "1.0.0",
-                 "description": "API de la ventanilla única de atención de consumidores."},
+        "info": {
+            "title": "Ventanilla API",
+            "version": "1.0.0",
+            "description": "API de la ventanilla única de atención de consumidores.",
+        },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": _schemas()},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": _schemas(),
+        },
         "paths": _paths(),
     }

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import deadlines, forms, persistence, rut, runtime
+from .. import deadlines, forms, persistence, runtime, rut
 from ..access import Actor, case_scope, sees_case
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid
 from ..labels import CHANNELS, KINDS, label
@@ -89,10 +89,19 @@ def summarize(case: Case, now: datetime) -> CaseSummary:
     if case.due_on is not None and case.status != "closed":
         status = deadlines.due_status(case.opened_on, case.due_on, today, case.region_code).value
     return CaseSummary(
-        folio=case.folio or "", kind=case.kind, stage=case.stage, status=case.status, channel=case.channel,
-        platform_code=case.platform_code, region_code=case.region_code, opened_at=case.opened_at,
-        due_on=case.due_on, due_status=status, business_days_elapsed=spent.business,
-        calendar_days_elapsed=spent.calendar, outcome=case.outcome,
+        folio=case.folio or "",
+        kind=case.kind,
+        stage=case.stage,
+        status=case.status,
+        channel=case.channel,
+        platform_code=case.platform_code,
+        region_code=case.region_code,
+        opened_at=case.opened_at,
+        due_on=case.due_on,
+        due_status=status,
+        business_days_elapsed=spent.business,
+        calendar_days_elapsed=spent.calendar,
+        outcome=case.outcome,
     )
 
 
@@ -110,7 +119,11 @@ def _platform_for(s: Session, code: str, actor: Actor) -> Platform:
 
 
 def open_case(
-    s: Session, store: CatalogStore, data: Mapping[str, Any], actor: Actor, now: datetime,
+    s: Session,
+    store: CatalogStore,
+    data: Mapping[str, Any],
+    actor: Actor,
+    now: datetime,
     process_id: str = DEFAULT_PROCESS,
 ) -> CaseSummary:
     """Register a case from any channel: validate the intake form, give it a folio, start its process."""
@@ -120,24 +133,45 @@ def open_case(
     platform = _platform_for(s, str(clean.get("platform", "")), actor)
     consumer, provider = clean.get("consumer", {}), clean.get("provider", {})
     case = Case(
-        kind=clean.get("kind", process_id), stage="ingreso", status="open", channel=clean.get("channel", "web"),
-        platform_code=platform.code, region_code=platform.region_code, comuna_code=consumer.get("comuna"),
-        consumer_rut=consumer.get("rut"), consumer_name=consumer.get("name", ""),
-        consumer_email=consumer.get("email"), consumer_phone=consumer.get("phone"),
-        provider_rut=provider.get("rut"), provider_name=provider.get("name"),
-        subject=clean.get("subject", ""), description=clean.get("description", ""),
-        opened_at=now, opened_on=deadlines.local_date(now), opened_by=actor.username,
+        kind=clean.get("kind", process_id),
+        stage="ingreso",
+        status="open",
+        channel=clean.get("channel", "web"),
+        platform_code=platform.code,
+        region_code=platform.region_code,
+        comuna_code=consumer.get("comuna"),
+        consumer_rut=consumer.get("rut"),
+        consumer_name=consumer.get("name", ""),
+        consumer_email=consumer.get("email"),
+        consumer_phone=consumer.get("phone"),
+        provider_rut=provider.get("rut"),
+        provider_name=provider.get("name"),
+        subject=clean.get("subject", ""),
+        description=clean.get("description", ""),
+        opened_at=now,
+        opened_on=deadlines.local_date(now),
+        opened_by=actor.username,
     )
     s.add(case)
     s.flush()
     case.folio = f"{case.opened_on.year}-{case.id:06d}"
-    start_data = {**clean, "folio": case.folio, "opened_on": case.opened_on.isoformat(),
-                  "region": case.region_code, "platform_name": platform.name}
+    start_data = {
+        **clean,
+        "folio": case.folio,
+        "opened_on": case.opened_on.isoformat(),
+        "region": case.region_code,
+        "platform_name": platform.name,
+    }
     trail = runtime.Trail()
     wf = runtime.start(proc.definition, start_data, now, trail)
     intake = LogEvent(
-        "intake", f"Ingreso de {label(KINDS, case.kind)} por canal {label(CHANNELS, case.channel)}",
-        actor=actor.username, role=actor.role, channel=case.channel, data=clean, public=True,
+        "intake",
+        f"Ingreso de {label(KINDS, case.kind)} por canal {label(CHANNELS, case.channel)}",
+        actor=actor.username,
+        role=actor.role,
+        channel=case.channel,
+        data=clean,
+        public=True,
     )
     persistence.create(s, cat, proc, case, wf, trail, [intake], now)
     return summarize(case, now)
@@ -155,7 +189,9 @@ def case_detail(s: Session, folio: str, actor: Actor, now: datetime) -> CaseDeta
     """The case file: summary, parties, open tasks, pending timers and the full log."""
     case = find_case(s, folio, actor)
     tasks = s.execute(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open").order_by(HumanTask.created_at)
+        select(HumanTask)
+        .where(HumanTask.case_id == case.id, HumanTask.status == "open")
+        .order_by(HumanTask.created_at)
     ).scalars()
     timers = s.execute(
         select(Timer).where(Timer.case_id == case.id, Timer.status == "pending").order_by(Timer.due_at)
@@ -163,11 +199,19 @@ def case_detail(s: Session, folio: str, actor: Actor, now: datetime) -> CaseDeta
     log = s.execute(select(LogEntry).where(LogEntry.case_id == case.id).order_by(LogEntry.id)).scalars()
     return CaseDetail(
         summary=summarize(case, now),
-        consumer={"rut": case.consumer_rut, "name": case.consumer_name, "email": case.consumer_email,
-                  "phone": case.consumer_phone, "comuna": case.comuna_code},
+        consumer={
+            "rut": case.consumer_rut,
+            "name": case.consumer_name,
+            "email": case.consumer_email,
+            "phone": case.consumer_phone,
+            "comuna": case.comuna_code,
+        },
         provider={"rut": case.provider_rut, "name": case.provider_name},
-        subject=case.subject, description=case.description,
-        open_tasks=[TaskBrief(t.id, t.name, t.element_id, t.role, t.assignee, t.form_id, t.due_on) for t in tasks],
+        subject=case.subject,
+        description=case.description,
+        open_tasks=[
+            TaskBrief(t.id, t.name, t.element_id, t.role, t.assignee, t.form_id, t.due_on) for t in tasks
+        ],
         timers=[TimerView(t.element_id, t.name, t.due_at, t.attempts, t.last_error) for t in timers],
         log=[LogView(e.at, e.actor, e.event, e.summary, e.channel, e.data) for e in log],
     )
@@ -198,13 +242,31 @@ def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel:
     events = s.execute(
         select(LogEntry.at, LogEntry.summary)
         .where(LogEntry.case_id == case.id, LogEntry.public.is_(True))
-        .order_by(LogEntry.id.desc()).limit(20)
+        .order_by(LogEntry.id.desc())
+        .limit(20)
     ).all()
-    persistence.append_log(s, case.id, [LogEvent("status_lookup", "Consulta de estado por el/la ciudadano/a",
-                                                 actor="ciudadano", channel=channel)], now)
+    persistence.append_log(
+        s,
+        case.id,
+        [
+            LogEvent(
+                "status_lookup",
+                "Consulta de estado por el/la ciudadano/a",
+                actor="ciudadano",
+                channel=channel,
+            )
+        ],
+        now,
+    )
     view = summarize(case, now)
     return PublicStatus(
-        folio=view.folio, kind=case.kind, stage=case.stage, status=case.status, opened_on=case.opened_on,
-        due_on=case.due_on, due_status=view.due_status, outcome=case.outcome,
+        folio=view.folio,
+        kind=case.kind,
+        stage=case.stage,
+        status=case.status,
+        opened_on=case.opened_on,
+        due_on=case.due_on,
+        due_status=view.due_status,
+        outcome=case.outcome,
         events=[(at, summary) for at, summary in reversed(events)],
     )

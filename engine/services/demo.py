@@ -7,7 +7,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from stdnum.cl import rut as stdrut  # type: ignore[import-untyped]
+from stdnum.cl import rut as stdrut
 
 from .. import refdata
 from ..access import Actor
@@ -26,15 +26,35 @@ USERS: list[tuple[str, str, str | None]] = [
     ("analista", "analista", None),
     ("integrador", "integrador", None),
 ]
-FIRST = ["Camila", "Javiera", "Sofía", "Martina", "Catalina", "Benjamín", "Matías", "Vicente", "Tomás", "Agustín"]
+FIRST = [
+    "Camila",
+    "Javiera",
+    "Sofía",
+    "Martina",
+    "Catalina",
+    "Benjamín",
+    "Matías",
+    "Vicente",
+    "Tomás",
+    "Agustín",
+]
 LAST = ["Prueba", "Ejemplo", "Demo", "Ficticio", "Muestra"]
 PROVIDERS = [
-    ("Telefonía Ejemplo SpA", "telecomunicaciones"), ("Banco Ficticio S.A.", "financiero"),
-    ("Tienda Demo Ltda.", "comercio"), ("Aerolínea Muestra S.A.", "transporte"),
-    ("Eléctrica Ejemplo S.A.", "electricidad"), ("Isapre Demo S.A.", "salud"),
+    ("Telefonía Ejemplo SpA", "telecomunicaciones"),
+    ("Banco Ficticio S.A.", "financiero"),
+    ("Tienda Demo Ltda.", "comercio"),
+    ("Aerolínea Muestra S.A.", "transporte"),
+    ("Eléctrica Ejemplo S.A.", "electricidad"),
+    ("Isapre Demo S.A.", "salud"),
 ]
-SUBJECTS = ["Cobro indebido en boleta", "Producto defectuoso sin garantía", "Incumplimiento de oferta",
-            "Cancelación de vuelo sin reembolso", "Corte de suministro sin aviso", "Repactación no informada"]
+SUBJECTS = [
+    "Cobro indebido en boleta",
+    "Producto defectuoso sin garantía",
+    "Incumplimiento de oferta",
+    "Cancelación de vuelo sin reembolso",
+    "Corte de suministro sin aviso",
+    "Repactación no informada",
+]
 
 
 def _rut(rng: random.Random, low: int = 5_000_000, high: int = 25_000_000) -> str:
@@ -63,9 +83,15 @@ def _case_data(rng: random.Random, region: str) -> dict[str, object]:
     kind = "inquiry" if channel == "phone" else rng.choice(["inquiry", "complaint", "complaint"])
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
     return {
-        "kind": kind, "channel": channel, "platform": f"DR{region}",
-        "consumer": {"rut": _rut(rng), "name": name, "comuna": comuna.code,
-                     "email": f"{_ascii(name.split()[0]).lower()}.{rng.randint(1, 999)}@ejemplo.cl"},
+        "kind": kind,
+        "channel": channel,
+        "platform": f"DR{region}",
+        "consumer": {
+            "rut": _rut(rng),
+            "name": name,
+            "comuna": comuna.code,
+            "email": f"{_ascii(name.split()[0]).lower()}.{rng.randint(1, 999)}@ejemplo.cl",
+        },
         "provider": {"rut": _rut(rng, 76_000_000, 77_999_999), "name": provider},
         "subject": rng.choice(SUBJECTS),
         "description": "Caso de demostración con datos ficticios. " * 3,

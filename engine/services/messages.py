@@ -18,17 +18,29 @@ from ..store import CatalogStore
 
 
 def deliver_message(
-    s: Session, store: CatalogStore, folio: str, message: str, payload: Mapping[str, Any], actor: Actor,
+    s: Session,
+    store: CatalogStore,
+    folio: str,
+    message: str,
+    payload: Mapping[str, Any],
+    actor: Actor,
     now: datetime,
 ) -> None:
     """Correlate a message to a case by folio; Conflict if the case is not waiting for it."""
     case = s.execute(select(Case).where(Case.folio == folio)).scalar_one_or_none()
     if case is None:
         raise CaseNotFound(f"no existe un caso con folio {folio}")
-    waiting = s.execute(
-        select(Subscription).where(Subscription.case_id == case.id, Subscription.message == message,
-                                   Subscription.status == "waiting")
-    ).scalars().all()
+    waiting = (
+        s.execute(
+            select(Subscription).where(
+                Subscription.case_id == case.id,
+                Subscription.message == message,
+                Subscription.status == "waiting",
+            )
+        )
+        .scalars()
+        .all()
+    )
     if not waiting:
         raise Conflict(f"el caso {folio} no está esperando el mensaje '{message}'")
     loaded = persistence.load(s, store, case.id, now)
@@ -37,6 +49,12 @@ def deliver_message(
         raise Conflict(f"el caso {folio} no está esperando el mensaje '{message}'")
     for sub in waiting:
         sub.status = "received"
-    event = LogEvent("message_received", f"Mensaje recibido: {message}", actor=actor.username, role=actor.role,
-                     channel=actor.channel, data=dict(payload))
+    event = LogEvent(
+        "message_received",
+        f"Mensaje recibido: {message}",
+        actor=actor.username,
+        role=actor.role,
+        channel=actor.channel,
+        data=dict(payload),
+    )
     persistence.save(s, loaded, trail, [event], now)

@@ -46,9 +46,20 @@ class TaskDetail:
 
 def _view(t: HumanTask, case: Case) -> TaskView:
     return TaskView(
-        id=t.id, folio=case.folio or "", case_kind=case.kind, case_stage=case.stage, name=t.name,
-        element_id=t.element_id, role=t.role, assignee=t.assignee, form_id=t.form_id, letters=list(t.letters),
-        platform_code=t.platform_code, region_code=t.region_code, due_on=t.due_on, created_at=t.created_at,
+        id=t.id,
+        folio=case.folio or "",
+        case_kind=case.kind,
+        case_stage=case.stage,
+        name=t.name,
+        element_id=t.element_id,
+        role=t.role,
+        assignee=t.assignee,
+        form_id=t.form_id,
+        letters=list(t.letters),
+        platform_code=t.platform_code,
+        region_code=t.region_code,
+        due_on=t.due_on,
+        created_at=t.created_at,
         status=t.status,
     )
 
@@ -61,14 +72,16 @@ def list_tasks(s: Session, actor: Actor, limit: int = 100, offset: int = 0) -> l
         .join(Case, Case.id == HumanTask.case_id)
         .where(HumanTask.status == "open", HumanTask.role.in_(roles), task_scope(actor))
         .order_by(HumanTask.due_on.asc().nulls_last(), HumanTask.created_at)
-        .limit(limit).offset(offset)
+        .limit(limit)
+        .offset(offset)
     ).all()
     return [_view(t, c) for t, c in rows]
 
 
 def _visible_task(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
     row = s.execute(
-        select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id)
+        select(HumanTask, Case)
+        .join(Case, Case.id == HumanTask.case_id)
         .where(HumanTask.id == task_id, task_scope(actor))
     ).first()
     if row is None:
@@ -102,10 +115,21 @@ def claim_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskVie
     task, case = _workable(s, task_id, actor)
     if task.assignee is None:
         task.assignee = actor.username
-        persistence.append_log(s, case.id, [LogEvent(
-            "task_claimed", f"Tarea tomada: {task.name}", actor=actor.username, role=actor.role,
-            channel=actor.channel, element_id=task.element_id,
-        )], now)
+        persistence.append_log(
+            s,
+            case.id,
+            [
+                LogEvent(
+                    "task_claimed",
+                    f"Tarea tomada: {task.name}",
+                    actor=actor.username,
+                    role=actor.role,
+                    channel=actor.channel,
+                    element_id=task.element_id,
+                )
+            ],
+            now,
+        )
     return _view(task, case)
 
 
@@ -123,8 +147,13 @@ def complete_task(
     task.status, task.closed_at, task.closed_by = "completed", now, actor.username
     task.assignee = task.assignee or actor.username
     done = LogEvent(
-        "task_completed", f"Tarea completada: {task.name}", actor=actor.username, role=actor.role,
-        channel=actor.channel, element_id=task.element_id, data=clean,
+        "task_completed",
+        f"Tarea completada: {task.name}",
+        actor=actor.username,
+        role=actor.role,
+        channel=actor.channel,
+        element_id=task.element_id,
+        data=clean,
     )
     persistence.save(s, loaded, trail, [done], now)
     return _view(task, case)

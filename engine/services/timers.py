@@ -34,10 +34,14 @@ def backoff(attempts: int) -> timedelta:
 def due_timer_ids(db: Database, now: datetime, limit: int) -> list[int]:
     """Ids of pending timers whose time has come (oldest first)."""
     with db.reading() as s:
-        return list(s.execute(
-            select(Timer.id).where(Timer.status == "pending", Timer.next_attempt_at <= now)
-            .order_by(Timer.next_attempt_at).limit(limit)
-        ).scalars())
+        return list(
+            s.execute(
+                select(Timer.id)
+                .where(Timer.status == "pending", Timer.next_attempt_at <= now)
+                .order_by(Timer.next_attempt_at)
+                .limit(limit)
+            ).scalars()
+        )
 
 
 def fire_one(db: Database, store: CatalogStore, timer_id: int, now: datetime) -> bool | None:
@@ -45,7 +49,8 @@ def fire_one(db: Database, store: CatalogStore, timer_id: int, now: datetime) ->
     try:
         with db.writing() as s:
             timer = s.execute(
-                select(Timer).where(Timer.id == timer_id, Timer.status == "pending", Timer.next_attempt_at <= now)
+                select(Timer)
+                .where(Timer.id == timer_id, Timer.status == "pending", Timer.next_attempt_at <= now)
                 .with_for_update(skip_locked=True)
             ).scalar_one_or_none()
             if timer is None:
@@ -55,8 +60,14 @@ def fire_one(db: Database, store: CatalogStore, timer_id: int, now: datetime) ->
             fired = runtime.fire_timer(loaded.wf, timer.task_id, trail)
             timer.status = "fired" if fired else "cancelled"
             timer.fired_at, timer.attempts = now, timer.attempts + 1
-            events = [LogEvent("timer_fired", f"Vencimiento: {timer.name or timer.element_id}",
-                               element_id=timer.element_id, data={"due_at": timer.due_at.isoformat()})]
+            events = [
+                LogEvent(
+                    "timer_fired",
+                    f"Vencimiento: {timer.name or timer.element_id}",
+                    element_id=timer.element_id,
+                    data={"due_at": timer.due_at.isoformat()},
+                )
+            ]
             persistence.save(s, loaded, trail, events if fired else [], now)
             return True
     except Exception as err:  # a failing timer must never be lost: record it and retry later

@@ -32,8 +32,14 @@ def actor_of(user: User, channel: str | None = None) -> Actor:
 
 
 def add_user(
-    s: Session, username: str, password: str, role: str, now: datetime,
-    platform: str | None = None, region: str | None = None, full_name: str = "",
+    s: Session,
+    username: str,
+    password: str,
+    role: str,
+    now: datetime,
+    platform: str | None = None,
+    region: str | None = None,
+    full_name: str = "",
 ) -> User:
     """Create a staff account; an ejecutivo needs a platform, regional roles a region (taken from it)."""
     if role not in ROLES:
@@ -53,8 +59,16 @@ def add_user(
         raise UserInvalid("un/a ejecutivo/a necesita --platform")
     if role in ("supervisor", "abogado", "director_regional", "admin_plataformas") and region is None:
         raise UserInvalid(f"el rol {role} necesita --region")
-    user = User(username=username, full_name=full_name or username, password_hash=HASHER.hash(password),
-                role=role, platform_code=platform, region_code=region, active=True, created_at=now)
+    user = User(
+        username=username,
+        full_name=full_name or username,
+        password_hash=HASHER.hash(password),
+        role=role,
+        platform_code=platform,
+        region_code=region,
+        active=True,
+        created_at=now,
+    )
     s.add(user)
     s.flush()
     return user
@@ -62,7 +76,9 @@ def add_user(
 
 def check_password(s: Session, username: str, password: str) -> User:
     """The active user with this password; Unauthenticated otherwise (same message either way)."""
-    user = s.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
+    user = s.execute(
+        select(User).where(User.username == username, User.active.is_(True))
+    ).scalar_one_or_none()
     try:
         if user is None or not HASHER.verify(user.password_hash, password):
             raise Unauthenticated("usuario o contraseña incorrectos")
@@ -88,7 +104,8 @@ def create_token(s: Session, username: str, now: datetime) -> str:
 def user_for_token(s: Session, token: str) -> User:
     """The active user owning a non-revoked token; Unauthenticated otherwise."""
     row = s.execute(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False), User.active.is_(True))
     ).scalar_one_or_none()
     if row is None:

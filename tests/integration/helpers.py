@@ -19,15 +19,21 @@ def open_case(sys_: System, data: dict[str, Any], actor: Actor, now: Any) -> cas
 
 def open_tasks(sys_: System, folio: str) -> list[HumanTask]:
     with sys_.db.reading() as s:
-        return list(s.execute(
-            select(HumanTask).join(Case, Case.id == HumanTask.case_id)
-            .where(Case.folio == folio, HumanTask.status == "open").order_by(HumanTask.created_at)
-        ).scalars())
+        return list(
+            s.execute(
+                select(HumanTask)
+                .join(Case, Case.id == HumanTask.case_id)
+                .where(Case.folio == folio, HumanTask.status == "open")
+                .order_by(HumanTask.created_at)
+            ).scalars()
+        )
 
 
 def only_task(sys_: System, folio: str, element_id: str) -> HumanTask:
     found = [t for t in open_tasks(sys_, folio) if t.element_id == element_id]
-    assert len(found) == 1, f"expected one open {element_id}, got {[t.element_id for t in open_tasks(sys_, folio)]}"
+    assert len(found) == 1, (
+        f"expected one open {element_id}, got {[t.element_id for t in open_tasks(sys_, folio)]}"
+    )
     return found[0]
 
 
@@ -54,6 +60,8 @@ def snapshot(sys_: System, folio: str) -> tuple[int, str, int, int]:
         assert inst is not None
         logs = s.execute(select(func.count(LogEntry.id)).where(LogEntry.case_id == case.id)).scalar_one()
         open_ = s.execute(
-            select(func.count()).select_from(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+            select(func.count())
+            .select_from(HumanTask)
+            .where(HumanTask.case_id == case.id, HumanTask.status == "open")
         ).scalar_one()
         return inst.revision, inst.state, logs, open_

@@ -1,4 +1,4 @@
-"""The real ``ventanilla`` command in a subprocess: init, publish, users, tokens; idempotent and scriptable."""
+"""The real ``ventanilla`` command in a subprocess: init, publish, users, tokens; idempotent."""
 
 from __future__ import annotations
 
@@ -7,15 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent / "ventanilla"
 
 
 def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN), *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [str(BIN), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_cli_sets_up_a_database_from_scratch(database_url: str) -> None:
@@ -31,9 +38,13 @@ def test_cli_sets_up_a_database_from_scratch(database_url: str) -> None:
     assert published.stdout.strip() == "1"
     assert run(["publish", str(ROOT)], env).stdout.strip() == "1"
 
-    added = run(["user", "add", "ana", "--role", "ejecutivo", "--platform", "DR13"], env, stdin="una-clave-larga\n")
+    added = run(
+        ["user", "add", "ana", "--role", "ejecutivo", "--platform", "DR13"], env, stdin="una-clave-larga\n"
+    )
     assert added.returncode == 0, added.stderr
-    dup = run(["user", "add", "ana", "--role", "ejecutivo", "--platform", "DR13"], env, stdin="una-clave-larga\n")
+    dup = run(
+        ["user", "add", "ana", "--role", "ejecutivo", "--platform", "DR13"], env, stdin="una-clave-larga\n"
+    )
     assert dup.returncode == 1 and "ya existe" in dup.stderr
     bad_role = run(["user", "add", "bob", "--role", "astronauta"], env, stdin="una-clave-larga\n")
     assert bad_role.returncode == 1 and "rol desconocido" in bad_role.stderr

@@ -26,7 +26,13 @@ def test_state_stays_small_after_many_steps(sys_, clock: Clock) -> None:
     sizes = []
     for n in range(60):
         task = only_task(sys_, folio, "gestionar_caso")
-        complete(sys_, task.id, {"accion": "registrar_gestion", "nota": f"gestión {n}"}, EJE, clock.advance(hours=1))
+        complete(
+            sys_,
+            task.id,
+            {"accion": "registrar_gestion", "nota": f"gestión {n}"},
+            EJE,
+            clock.advance(hours=1),
+        )
         sizes.append(_state_size(sys_, folio))
     assert max(sizes[10:]) < sizes[5] * 1.2  # bounded: finished history is pruned from the tree
     task = only_task(sys_, folio, "gestionar_caso")

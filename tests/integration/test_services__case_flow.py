@@ -1,4 +1,4 @@
-"""A complaint end to end through the services, on SQLite and PostgreSQL; every step reloads from the database."""
+"""A complaint end to end through the services on SQLite and PostgreSQL; each step reloads from the DB."""
 
 from __future__ import annotations
 
@@ -22,14 +22,33 @@ def test_complaint_runs_to_closure_with_one_log(sys_, clock: Clock) -> None:
     assert summary.due_on == date(2024, 10, 23)
 
     task = only_task(sys_, summary.folio, "gestionar_caso")
-    complete(sys_, task.id, {"accion": "registrar_gestion", "nota": "Llamé al proveedor"}, EJE, clock.advance(days=1))
+    complete(
+        sys_,
+        task.id,
+        {"accion": "registrar_gestion", "nota": "Llamé al proveedor"},
+        EJE,
+        clock.advance(days=1),
+    )
     task = only_task(sys_, summary.folio, "gestionar_caso")
-    complete(sys_, task.id, {"accion": "solicitar_respuesta", "nota": "Traslado enviado"}, EJE, clock.advance(days=1))
+    complete(
+        sys_,
+        task.id,
+        {"accion": "solicitar_respuesta", "nota": "Traslado enviado"},
+        EJE,
+        clock.advance(days=1),
+    )
     assert not [t for t in detail(sys_, summary.folio, EJE, clock.now).open_tasks]
-    deliver(sys_, summary.folio, "respuesta_proveedor", {"texto": "Devolveremos el cobro"}, clock.advance(days=2))
+    deliver(
+        sys_, summary.folio, "respuesta_proveedor", {"texto": "Devolveremos el cobro"}, clock.advance(days=2)
+    )
     task = only_task(sys_, summary.folio, "gestionar_caso")
-    complete(sys_, task.id, {"accion": "cerrar", "nota": "Proveedor acoge", "outcome": "PROVEEDOR ACOGE"}, EJE,
-             clock.advance(days=1))
+    complete(
+        sys_,
+        task.id,
+        {"accion": "cerrar", "nota": "Proveedor acoge", "outcome": "PROVEEDOR ACOGE"},
+        EJE,
+        clock.advance(days=1),
+    )
 
     file = detail(sys_, summary.folio, EJE, clock.now)
     assert (file.summary.status, file.summary.outcome) == ("closed", "PROVEEDOR ACOGE")

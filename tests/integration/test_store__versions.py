@@ -34,8 +34,11 @@ def test_running_cases_keep_their_version(sys_, clock: Clock, tmp_path: Path) ->
     for folder in ("processes", "forms", "letter_templates"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     form = tmp_path / "forms" / "gestion_caso.json"
-    form.write_text(form.read_text(encoding="utf-8").replace('"required": ["accion", "nota"]',
-                                                             '"required": ["accion", "nota", "outcome"]'))
+    form.write_text(
+        form.read_text(encoding="utf-8").replace(
+            '"required": ["accion", "nota"]', '"required": ["accion", "nota", "outcome"]'
+        )
+    )
     v2 = _publish(sys_, tmp_path, clock.now)
     assert v2.created and v2.id == 2
     new_folio = open_case(sys_, complaint(), EJE, clock.now).folio

@@ -43,8 +43,13 @@ def test_completing_the_work_cancels_the_deadline_timer(sys_, clock: Clock) -> N
     from tests.integration.helpers import complete
 
     task = only_task(sys_, summary.folio, "gestionar_caso")
-    complete(sys_, task.id, {"accion": "cerrar", "nota": "Respondida", "outcome": "CONSULTA RESPONDIDA"}, EJE,
-             clock.advance(days=1))
+    complete(
+        sys_,
+        task.id,
+        {"accion": "cerrar", "nota": "Respondida", "outcome": "CONSULTA RESPONDIDA"},
+        EJE,
+        clock.advance(days=1),
+    )
     assert fire_due_timers(sys_.db, sys_.store, santiago(2024, 12, 1, 12)).fired == 0
     with sys_.db.reading() as s:
         assert s.execute(select(func.count(Timer.id)).where(Timer.status == "pending")).scalar_one() == 0
@@ -72,7 +77,10 @@ def test_two_scheduler_processes_fire_each_timer_once(pg_url: str, clock: Clock)
     fired = [queue.get(timeout=5) for _ in workers]
     assert sum(fired) == len(folios)
     with sys_.db.reading() as s:
-        assert s.execute(select(func.count(LogEntry.id)).where(LogEntry.event == "timer_fired")).scalar_one() == 12
+        assert (
+            s.execute(select(func.count(LogEntry.id)).where(LogEntry.event == "timer_fired")).scalar_one()
+            == 12
+        )
         escalations = s.execute(
             select(func.count(HumanTask.id)).where(HumanTask.element_id == "revisar_atraso")
         ).scalar_one()
@@ -81,7 +89,9 @@ def test_two_scheduler_processes_fire_each_timer_once(pg_url: str, clock: Clock)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_failing_timer_is_kept_retried_and_visible(sys_, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_timer_is_kept_retried_and_visible(
+    sys_, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = open_case(sys_, complaint(kind="inquiry"), EJE, clock.now)
     from engine import runtime
 

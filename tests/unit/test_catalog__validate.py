@@ -46,8 +46,11 @@ def script_task(script: str) -> str:
 
 
 def timer_event(expression: str) -> str:
-    return f"""<bpmn:intermediateCatchEvent id="paso"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="t"><bpmn:timeDate>{expression}</bpmn:timeDate></bpmn:timerEventDefinition>
+    return f"""<bpmn:intermediateCatchEvent id="paso">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="t">
+        <bpmn:timeDate>{expression}</bpmn:timeDate>
+      </bpmn:timerEventDefinition>
       </bpmn:intermediateCatchEvent>"""
 
 
@@ -67,8 +70,9 @@ def validate(content: Path, name: str, text: str) -> list[str]:
 
 
 def test_shipped_content_is_valid() -> None:
-    result = CliRunner().invoke(main, ["validate", str(ROOT / "processes"), str(ROOT / "forms"),
-                                       str(ROOT / "letter_templates")])
+    result = CliRunner().invoke(
+        main, ["validate", str(ROOT / "processes"), str(ROOT / "forms"), str(ROOT / "letter_templates")]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
 
@@ -80,7 +84,9 @@ def test_broken_form_reference(content: Path) -> None:
 
 def test_unknown_lane_role(content: Path) -> None:
     lines = validate(content, "p.bpmn", process(user_task("gestion_caso"), LANE.format(name="Astronauta")))
-    assert len(lines) == 1 and lines[0].startswith("processes/p.bpmn: carril: el carril 'Astronauta' no es un rol")
+    assert len(lines) == 1 and lines[0].startswith(
+        "processes/p.bpmn: carril: el carril 'Astronauta' no es un rol"
+    )
 
 
 def test_user_task_outside_any_lane(content: Path) -> None:
@@ -97,12 +103,22 @@ def test_unquoted_timer_literal(content: Path, literal: str) -> None:
 
 def test_quoted_timer_and_business_day_expression_are_fine(content: Path) -> None:
     assert validate(content, "p.bpmn", process(timer_event("'2024-09-20T12:00:00-03:00'"))) == []
-    assert validate(content, "q.bpmn", process(timer_event("end_of_day(add_business_days(today(), 5, '13'))"))
-                    .replace('id="prueba"', 'id="prueba2"')) == []
+    assert (
+        validate(
+            content,
+            "q.bpmn",
+            process(timer_event("end_of_day(add_business_days(today(), 5, '13'))")).replace(
+                'id="prueba"', 'id="prueba2"'
+            ),
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize("script", ["import os", "x = __import__('os')", "x = ().__class__.__bases__",
-                                    "x = open('/etc/passwd').read()"])
+@pytest.mark.parametrize(
+    "script",
+    ["import os", "x = __import__('os')", "x = ().__class__.__bases__", "x = open('/etc/passwd').read()"],
+)
 def test_scripts_that_escape_are_refused(content: Path, script: str) -> None:
     lines = validate(content, "p.bpmn", process(script_task(script)))
     assert len(lines) == 1 and lines[0].startswith("processes/p.bpmn: paso: script:")
@@ -114,20 +130,27 @@ def test_malformed_xml(content: Path) -> None:
 
 
 def test_entity_bomb_is_refused_without_expanding(content: Path) -> None:
-    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-            + "".join(f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}' * 10 + '">'
-                      for i in range(1, 10))
-            + ']>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&lol9;'
-            + "</bpmn:definitions>")
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}' * 10 + '">'
+            for i in range(1, 10)
+        )
+        + ']>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&lol9;'
+        + "</bpmn:definitions>"
+    )
     lines = validate(content, "bomb.bpmn", bomb)
-    assert lines == ["processes/bomb.bpmn: -: XML rechazado: no se permiten DOCTYPE ni declaraciones de entidades"]
+    assert lines == [
+        "processes/bomb.bpmn: -: XML rechazado: no se permiten DOCTYPE ni declaraciones de entidades"
+    ]
 
 
 def test_external_entity_never_reads_the_file(content: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secreto.txt"
     secret.write_text("CONTENIDO-SECRETO-123", encoding="utf-8")
-    xxe = (f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>\n'
-           + process(script_task("x = 1")).split("\n", 1)[1].replace('targetNamespace="t">', 'targetNamespace="t">&x;'))
+    xxe = f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>\n' + process(
+        script_task("x = 1")
+    ).split("\n", 1)[1].replace('targetNamespace="t">', 'targetNamespace="t">&x;')
     (content / "processes" / "xxe.bpmn").write_text(xxe, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(content / "processes" / "xxe.bpmn")])
     assert result.exit_code == 1
@@ -136,8 +159,10 @@ def test_external_entity_never_reads_the_file(content: Path, tmp_path: Path) -> 
 
 
 def test_unknown_called_process_and_unsupported_element(content: Path) -> None:
-    body = ('<bpmn:callActivity id="paso" calledElement="fantasma"><bpmn:incoming>f1</bpmn:incoming>'
-            '<bpmn:outgoing>f2</bpmn:outgoing></bpmn:callActivity><bpmn:complexGateway id="gc"/>')
+    body = (
+        '<bpmn:callActivity id="paso" calledElement="fantasma"><bpmn:incoming>f1</bpmn:incoming>'
+        '<bpmn:outgoing>f2</bpmn:outgoing></bpmn:callActivity><bpmn:complexGateway id="gc"/>'
+    )
     lines = validate(content, "p.bpmn", process(body))
     assert "processes/p.bpmn: paso: el proceso llamado 'fantasma' no existe" in lines
     assert any(line.startswith("processes/p.bpmn: gc: la compuerta compleja") for line in lines)

@@ -22,8 +22,12 @@ def test_ten_concurrent_completions_give_exactly_one_200(
 
     def worker(n: int) -> None:
         barrier.wait()
-        resp = requests.post(f"{live_server}/api/v1/tasks/{task_id}/complete", headers=headers, timeout=60,
-                             json={"data": {"accion": "registrar_gestion", "nota": f"cliente {n}"}})
+        resp = requests.post(
+            f"{live_server}/api/v1/tasks/{task_id}/complete",
+            headers=headers,
+            timeout=60,
+            json={"data": {"accion": "registrar_gestion", "nota": f"cliente {n}"}},
+        )
         with lock:
             codes.append(resp.status_code)
 
