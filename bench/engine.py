@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
+from uuid import UUID
 
 # Run as `python bench/engine.py`, this file's folder comes first on sys.path and this very file would
 # shadow the `engine` package: the repository root goes in front of it.
@@ -26,16 +27,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
 from psycopg import sql
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.script_engine.python_environment import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import (
     TaskDataEnvironment,
 )
-from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.util import BpmnEvent  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser  # type: ignore[import-untyped]
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # type: ignore[import-untyped]
-from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import event, select
 
 from engine import catalog, sandbox, schema, store, system
@@ -170,7 +171,7 @@ class BareCase:
         return [(str(t.id), t.task_spec.bpmn_name or t.task_spec.bpmn_id) for t in ready]
 
     def complete(self, task_id: str, data: Mapping[str, Any]) -> None:
-        task = next(t for t in self.wf.get_tasks(state=TaskState.READY, manual=True) if str(t.id) == task_id)
+        task = self.wf.get_task_from_id(UUID(task_id))
         task.data.update(data)
         task.run()
         self.wf.do_engine_steps()

@@ -101,7 +101,8 @@ def add_business_days(start: date, days: int, region: str | None = None) -> date
     current = start
     while remaining:
         current += step
-        if _is_business(current, subdivision):
+        # Inlined _is_business: this loop runs inside the sandbox's traced scripts, where calls cost.
+        if current.weekday() < _SATURDAY and current not in _holidays(subdivision, current.year):
             remaining -= 1
     return current
 

@@ -113,9 +113,10 @@ class ExpressionRefused(EngineError):
 
 
 class ScriptFailed(EngineError):
-    """A BPMN script or expression raised while running, or ran out of time."""
+    """A BPMN script or expression raised while running, or ran out of time (a content defect the analyst
+    fixes; the step was not applied)."""
 
-    status = 500
+    status = 422
     type = "/problems/script-failed"
     title = "Falló un script del proceso"
 

@@ -26,6 +26,7 @@ MAX_SOURCE = 50_000  # characters of one script or expression
 MAX_FORMAT_NUMBER = 1_000  # width or precision inside a format spec
 _FILENAME = "<bpmn>"
 _SEQUENCES = (str, bytes, list, tuple)
+_SCALARS: frozenset[type] = frozenset({int, float, bool, type(None)})
 
 ALLOWED_ATTRIBUTES: frozenset[str] = frozenset(
     "get keys values items update setdefault copy append extend insert pop remove sort reverse count index "
@@ -110,13 +111,14 @@ def _check_rendered_size(value: Any) -> None:
         item = stack.pop()
         if isinstance(item, str | bytes):
             budget -= len(item)
-        elif isinstance(item, dict):
-            budget -= max(1, len(item))
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            budget -= max(1, len(item))
-            stack.extend(item)
+        elif isinstance(item, list | tuple | set | frozenset | dict):
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            budget -= max(1, len(children))
+            kinds = set(map(type, children))  # C speed: only look inside when something nested is there
+            if kinds <= {str}:
+                budget -= sum(map(len, children))
+            elif not kinds <= _SCALARS:
+                stack.extend(children)
         else:
             budget -= 1
         if budget < 0:
@@ -619,15 +621,15 @@ class _Guard(ast.NodeTransformer):
         if not isinstance(target, ast.Subscript):
             return node  # attribute targets never pass the check
         # d[k] += v evaluates d and k once, like Python does: keep them in temporaries.
-        holder, statements = self._temp(), []
+        holder, statements, load = self._temp(), [], ast.Load()
         statements.append(ast.Assign(targets=[ast.Name(id=holder, ctx=ast.Store())], value=target.value))
         index = target.slice
         if not isinstance(index, ast.Slice):
             key = self._temp()
             statements.append(ast.Assign(targets=[ast.Name(id=key, ctx=ast.Store())], value=index))
             index = ast.Name(id=key, ctx=ast.Load())
-        read = ast.Subscript(value=ast.Name(id=holder, ctx=ast.Load()), slice=copy.deepcopy(index))
-        write = ast.Subscript(value=ast.Name(id=holder, ctx=ast.Load()), slice=index, ctx=ast.Store())
+        read = ast.Subscript(value=ast.Name(id=holder, ctx=ast.Load()), slice=copy.deepcopy(index), ctx=load)
+        write = ast.Subscript(value=ast.Name(id=holder, ctx=load), slice=index, ctx=ast.Store())
         statements.append(ast.Assign(targets=[write], value=_call(helper, read, node.value)))
         return [ast.copy_location(statement, node) for statement in statements]
 

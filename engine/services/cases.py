@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import deadlines, forms, persistence, runtime, rut
-from ..access import Actor, case_scope, sees_case
+from ..access import SYSTEM, Actor, case_scope, sees_case
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid
 from ..labels import CHANNELS, KINDS, label
+from ..roles import CASE_STAFF
 from ..models import Case, HumanTask, LogEntry, Platform, Timer
 from ..persistence import LogEvent
 from ..store import CatalogStore
@@ -113,8 +114,6 @@ def _platform_for(s: Session, code: str, actor: Actor) -> Platform:
         raise Forbidden("solo puede registrar casos de su propia plataforma")
     if actor.role in ("supervisor", "abogado") and platform.region_code != actor.region_code:
         raise Forbidden("solo puede registrar casos de plataformas de su región")
-    if actor.read_only:
-        raise Forbidden("su perfil es de solo lectura")
     return platform
 
 
@@ -127,6 +126,8 @@ def open_case(
     process_id: str = DEFAULT_PROCESS,
 ) -> CaseSummary:
     """Register a case from any channel: validate the intake form, give it a folio, start its process."""
+    if actor.role not in CASE_STAFF and actor.role != SYSTEM.role:
+        raise Forbidden(f"su perfil ({actor.role}) no registra casos")
     cat = store.latest(s)
     proc = cat.process(process_id)
     clean = forms.validate(cat.form(proc.start_form), data) if proc.start_form else dict(data)
