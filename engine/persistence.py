@@ -107,11 +107,13 @@ def save(s: Session, loaded: Loaded, trail: runtime.Trail, events: Sequence[LogE
 
 
 def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> None:
-    """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions."""
+    """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions.
+    Reads run without autoflush: the rows we change are flushed once, at commit."""
     extra = _project_case(loaded, now)
-    _project_tasks(s, loaded, now)
-    _project_timers(s, loaded, now)
-    _project_subscriptions(s, loaded)
+    with s.no_autoflush:
+        _project_tasks(s, loaded, now)
+        _project_timers(s, loaded, now)
+        _project_subscriptions(s, loaded)
     append_log(s, loaded.case.id, _trail_events(trail) + extra, now)
 
 
@@ -173,7 +175,7 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime) -> None:
         else:
             row.due_on = case.due_on
     for task_id, info in current.items():
-        if task_id not in existing and s.get(HumanTask, task_id) is None:
+        if task_id not in existing:
             s.add(
                 HumanTask(
                     id=task_id,

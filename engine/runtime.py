@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -104,11 +104,6 @@ def advance(wf: Workflow, trail: Trail) -> None:
     wf.do_engine_steps(did_complete_task=trail.record)
 
 
-def _workflows(wf: Workflow) -> Iterator[Any]:
-    yield wf
-    yield from wf.subprocesses.values()
-
-
 def lane_of(task: Any) -> str | None:
     """A task's lane; tasks inside a subprocess or called process without lanes take the caller's lane."""
     while task is not None:
@@ -120,23 +115,22 @@ def lane_of(task: Any) -> str | None:
 
 
 def human_tasks(wf: Workflow) -> list[HumanTaskInfo]:
-    """The READY user/manual tasks across the workflow and its subprocesses."""
+    """The READY user/manual tasks (SpiffWorkflow's task iterator already descends into subprocesses)."""
     out = []
-    for w in _workflows(wf):
-        for task in w.get_tasks(state=TaskState.READY, manual=True):
-            spec, props, lane = task.task_spec, properties(task.task_spec), lane_of(task)
-            out.append(
-                HumanTaskInfo(
-                    id=str(task.id),
-                    element_id=spec.bpmn_id,
-                    name=spec.bpmn_name or spec.bpmn_id,
-                    process_id=w.spec.name,
-                    lane=lane,
-                    role=role_for_lane(lane),
-                    form_id=props.get("form"),
-                    letters=letter_ids(props),
-                )
+    for task in wf.get_tasks(state=TaskState.READY, manual=True):
+        spec, props, lane = task.task_spec, properties(task.task_spec), lane_of(task)
+        out.append(
+            HumanTaskInfo(
+                id=str(task.id),
+                element_id=spec.bpmn_id,
+                name=spec.bpmn_name or spec.bpmn_id,
+                process_id=task.workflow.spec.name,
+                lane=lane,
+                role=role_for_lane(lane),
+                form_id=props.get("form"),
+                letters=letter_ids(props),
             )
+        )
     return out
 
 
