@@ -31,6 +31,24 @@ class LogEvent:
     public: bool = False
 
 
+@dataclass(frozen=True)
+class Waits:
+    """What a workflow waits on: open human tasks, timers, (task, message) subscriptions."""
+
+    tasks: frozenset[str] = frozenset()
+    timers: frozenset[str] = frozenset()
+    messages: frozenset[tuple[str, str]] = frozenset()
+
+
+def waits_of(wf: runtime.Workflow) -> Waits:
+    """The workflow's waits now; projections are kept in line by diffing two of these."""
+    return Waits(
+        tasks=frozenset(t.id for t in runtime.human_tasks(wf)),
+        timers=frozenset(t.task_id for t in runtime.waiting_timers(wf)),
+        messages=frozenset((m.task_id, m.message) for m in runtime.waiting_messages(wf)),
+    )
+
+
 @dataclass
 class Loaded:
     """A case with its running workflow, ready for one step."""
@@ -41,6 +59,7 @@ class Loaded:
     process: ProcessInfo
     wf: runtime.Workflow
     revision: int
+    before: Waits
 
 
 def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded:
@@ -54,7 +73,7 @@ def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded
     cat = store.get(s, inst.version_id)
     proc = cat.process(inst.process_id)
     wf = runtime.restore(proc.definition, inst.state, now)
-    return Loaded(case, inst, cat, proc, wf, inst.revision)
+    return Loaded(case, inst, cat, proc, wf, inst.revision, waits_of(wf))
 
 
 def create(
@@ -79,7 +98,7 @@ def create(
         updated_at=now,
     )
     s.add(inst)
-    loaded = Loaded(case, inst, cat, proc, wf, 1)
+    loaded = Loaded(case, inst, cat, proc, wf, 1, Waits())
     append_log(s, case.id, events, now)
     _project(s, loaded, trail, now)
     return loaded
@@ -108,12 +127,13 @@ def save(s: Session, loaded: Loaded, trail: runtime.Trail, events: Sequence[LogE
 
 def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> None:
     """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions.
-    Reads run without autoflush: the rows we change are flushed once, at commit."""
+    Only the difference with what the workflow waited on when loaded is written: no reads needed."""
+    due_before = loaded.case.due_on
     extra = _project_case(loaded, now)
-    with s.no_autoflush:
-        _project_tasks(s, loaded, now)
-        _project_timers(s, loaded, now)
-        _project_subscriptions(s, loaded)
+    _project_tasks(s, loaded, now, due_changed=loaded.case.due_on != due_before)
+    _project_timers(s, loaded)
+    _project_subscriptions(s, loaded)
+    loaded.before = waits_of(loaded.wf)
     append_log(s, loaded.case.id, _trail_events(trail) + extra, now)
 
 
@@ -160,91 +180,95 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     return events
 
 
-def _project_tasks(s: Session, loaded: Loaded, now: datetime) -> None:
+def _project_tasks(s: Session, loaded: Loaded, now: datetime, due_changed: bool) -> None:
     case = loaded.case
     current = {t.id: t for t in runtime.human_tasks(loaded.wf)}
-    existing = {
-        t.id: t
-        for t in s.execute(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
-        ).scalars()
-    }
-    for task_id, row in existing.items():
-        if task_id not in current:
-            row.status, row.closed_at = "cancelled", now
-        else:
-            row.due_on = case.due_on
-    for task_id, info in current.items():
-        if task_id not in existing:
-            s.add(
-                HumanTask(
-                    id=task_id,
-                    case_id=case.id,
-                    element_id=info.element_id,
-                    name=info.name,
-                    process_id=info.process_id,
-                    lane=info.lane,
-                    role=info.role or "ejecutivo",
-                    form_id=info.form_id,
-                    letters=list(info.letters),
-                    status="open",
-                    platform_code=case.platform_code,
-                    region_code=case.region_code,
-                    due_on=case.due_on,
-                    created_at=now,
-                )
-            )
+    gone = loaded.before.tasks - current.keys()
+    if gone:
+        s.execute(
+            update(HumanTask)
+            .where(HumanTask.id.in_(gone), HumanTask.status == "open")
+            .values(status="cancelled", closed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if due_changed:
+        s.execute(
+            update(HumanTask)
+            .where(HumanTask.case_id == case.id, HumanTask.status == "open")
+            .values(due_on=case.due_on)
+            .execution_options(synchronize_session=False)
+        )
+    s.add_all(
+        HumanTask(
+            id=task_id,
+            case_id=case.id,
+            element_id=info.element_id,
+            name=info.name,
+            process_id=info.process_id,
+            lane=info.lane,
+            role=info.role or "ejecutivo",
+            form_id=info.form_id,
+            letters=list(info.letters),
+            status="open",
+            platform_code=case.platform_code,
+            region_code=case.region_code,
+            due_on=case.due_on,
+            created_at=now,
+        )
+        for task_id, info in current.items()
+        if task_id not in loaded.before.tasks
+    )
 
 
-def _project_timers(s: Session, loaded: Loaded, now: datetime) -> None:
+def _project_timers(s: Session, loaded: Loaded) -> None:
     case_id = loaded.case.id
     current = {t.task_id: t for t in runtime.waiting_timers(loaded.wf)}
-    pending = {
-        t.task_id: t
-        for t in s.execute(select(Timer).where(Timer.case_id == case_id, Timer.status == "pending")).scalars()
-    }
-    for task_id, row in pending.items():
-        if task_id not in current:
-            row.status = "cancelled"
-    for task_id, info in current.items():
-        if task_id not in pending:
-            s.add(
-                Timer(
-                    case_id=case_id,
-                    task_id=task_id,
-                    element_id=info.element_id,
-                    name=info.name,
-                    due_at=info.due_at,
-                    next_attempt_at=info.due_at,
-                    status="pending",
-                    attempts=0,
-                )
-            )
+    gone = loaded.before.timers - current.keys()
+    if gone:
+        s.execute(
+            update(Timer)
+            .where(Timer.case_id == case_id, Timer.task_id.in_(gone), Timer.status == "pending")
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
+    s.add_all(
+        Timer(
+            case_id=case_id,
+            task_id=task_id,
+            element_id=info.element_id,
+            name=info.name,
+            due_at=info.due_at,
+            next_attempt_at=info.due_at,
+            status="pending",
+            attempts=0,
+        )
+        for task_id, info in current.items()
+        if task_id not in loaded.before.timers
+    )
 
 
 def _project_subscriptions(s: Session, loaded: Loaded) -> None:
     case_id = loaded.case.id
-    current = {m.task_id: m for m in runtime.waiting_messages(loaded.wf)}
-    waiting = {
-        m.task_id: m
-        for m in s.execute(
-            select(Subscription).where(Subscription.case_id == case_id, Subscription.status == "waiting")
-        ).scalars()
-    }
-    for task_id, row in waiting.items():
-        if task_id not in current:
-            row.status = "cancelled"
-    for task_id, info in current.items():
-        if task_id not in waiting:
-            s.add(
-                Subscription(
-                    case_id=case_id,
-                    task_id=task_id,
-                    element_id=info.element_id,
-                    message=info.message,
-                    status="waiting",
-                )
+    current = {(m.task_id, m.message): m for m in runtime.waiting_messages(loaded.wf)}
+    gone = {task_id for task_id, _ in loaded.before.messages - current.keys()}
+    if gone:
+        s.execute(
+            update(Subscription)
+            .where(
+                Subscription.case_id == case_id,
+                Subscription.task_id.in_(gone),
+                Subscription.status == "waiting",
             )
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
+    s.add_all(
+        Subscription(
+            case_id=case_id, task_id=m.task_id, element_id=m.element_id, message=m.message, status="waiting"
+        )
+        for key, m in current.items()
+        if key not in loaded.before.messages
+    )
 
 
 _TRAIL_EVENTS = {

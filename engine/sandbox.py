@@ -20,7 +20,7 @@ from engine import deadlines
 from engine.errors import ExpressionRefused, ScriptFailed
 
 MAX_INT_BITS = 10_000  # **, * and << on integers
-MAX_ITEMS = 100_000  # sequence repetition and range()
+MAX_ITEMS = 10_000  # sequence repetition and range(): keeps nested work (count, in, ==) within seconds
 MAX_LENGTH = 1_000_000  # concatenation, join, replace, str() and f-strings
 MAX_SOURCE = 50_000  # characters of one script or expression
 MAX_FORMAT_NUMBER = 1_000  # width or precision inside a format spec
@@ -54,8 +54,9 @@ def _n(value: int) -> str:
 
 # --- Guards against C-level blowups that the time watchdog cannot interrupt -----------------------
 # Not covered in-process: quadratic C-level work on large nested data (comparing, sorting or counting
-# a list of 100.000 references to a 100.000-item list) and fast allocation inside a loop, which only the
-# time limit bounds. A worker process with RLIMIT_CPU / RLIMIT_AS is the complete answer to both.
+# a list of 10.000 references to a 10.000-item list: about 10^8 comparisons, seconds) and fast allocation
+# inside a loop, which only the time limit bounds. A worker process with RLIMIT_CPU / RLIMIT_AS is the
+# complete answer to both.
 
 
 def _guard_mul(left: Any, right: Any) -> None:
@@ -65,9 +66,10 @@ def _guard_mul(left: Any, right: Any) -> None:
             raise _Refused(f"la multiplicación (*) daría un número de más de {_n(MAX_INT_BITS)} bits")
         return
     seq, times = (left, right) if isinstance(left, _SEQUENCES) else (right, left)
-    if isinstance(seq, _SEQUENCES) and isinstance(times, int) and len(seq) * times > MAX_ITEMS:
+    limit = MAX_LENGTH if isinstance(seq, (str, bytes)) else MAX_ITEMS
+    if isinstance(seq, _SEQUENCES) and isinstance(times, int) and len(seq) * times > limit:
         size = _n(len(seq) * times)
-        raise _Refused(f"la repetición (*) crearía {size} elementos (máximo {_n(MAX_ITEMS)})")
+        raise _Refused(f"la repetición (*) crearía {size} elementos (máximo {_n(limit)})")
 
 
 def _guard_add(left: Any, right: Any) -> None:

@@ -14,9 +14,9 @@ from .. import deadlines, forms, persistence, runtime, rut
 from ..access import SYSTEM, Actor, case_scope, sees_case
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid
 from ..labels import CHANNELS, KINDS, label
-from ..roles import CASE_STAFF
 from ..models import Case, HumanTask, LogEntry, Platform, Timer
 from ..persistence import LogEvent
+from ..roles import CASE_STAFF
 from ..store import CatalogStore
 
 DEFAULT_PROCESS = "caso"

@@ -45,7 +45,13 @@ def test_plazo_crossing_a_weekend() -> None:
 
 
 def test_fiestas_patrias_2024_skip_the_18th_19th_and_the_extra_20th() -> None:
-    assert [is_business_day(date(2024, 9, d)) for d in (17, 18, 19, 20, 23)] == [True, False, False, False, True]
+    assert [is_business_day(date(2024, 9, d)) for d in (17, 18, 19, 20, 23)] == [
+        True,
+        False,
+        False,
+        False,
+        True,
+    ]
     assert add_business_days(date(2024, 9, 17), 1, "05") == date(2024, 9, 23)
     assert add_business_days(date(2024, 9, 13), 5, "05") == date(2024, 9, 25)
     # In 2023 the 20th was an ordinary Wednesday.
