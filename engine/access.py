@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, true
 
@@ -30,26 +31,24 @@ class Actor:
 SYSTEM = Actor("sistema", "sistema")
 
 
-def case_scope(actor: Actor) -> ColumnElement[bool]:
-    """SQL filter of the cases an actor may see."""
+def _scope(actor: Actor, region: Any, platform: Any) -> ColumnElement[bool]:
     if actor.role == "nivel_central":
         return true()
     if actor.role in REGIONAL and actor.region_code:
-        return Case.region_code == actor.region_code
+        return region == actor.region_code  # type: ignore[no-any-return]
     if actor.role == "ejecutivo" and actor.platform_code:
-        return Case.platform_code == actor.platform_code
+        return platform == actor.platform_code  # type: ignore[no-any-return]
     return false()
+
+
+def case_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL filter of the cases an actor may see."""
+    return _scope(actor, Case.region_code, Case.platform_code)
 
 
 def task_scope(actor: Actor) -> ColumnElement[bool]:
     """SQL filter of the open tasks an actor may see (same scoping, on the task's projection)."""
-    if actor.role == "nivel_central":
-        return true()
-    if actor.role in REGIONAL and actor.region_code:
-        return HumanTask.region_code == actor.region_code
-    if actor.role == "ejecutivo" and actor.platform_code:
-        return HumanTask.platform_code == actor.platform_code
-    return false()
+    return _scope(actor, HumanTask.region_code, HumanTask.platform_code)
 
 
 def sees_case(actor: Actor, case: Case) -> bool:
