@@ -46,7 +46,7 @@ from engine.services import cases, messages, reference, tasks, users
 from engine.spiff_adapter import messages_of
 
 ROOT = Path(__file__).resolve().parent.parent
-PROCESS = "caso"
+PROCESS = "caso_simple"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 WARMUP = 3
 HISTORY = 200  # completed "Gestionar caso" tasks before the long case is measured
@@ -247,7 +247,7 @@ class PlatformCase:
 
     def start(self) -> None:
         with self.db.writing() as s:
-            self.folio = cases.open_case(s, self.store, INTAKE, self.actor, NOW).folio
+            self.folio = cases.open_case(s, self.store, INTAKE, self.actor, NOW, process_id=PROCESS).folio
 
     def pending(self) -> list[tuple[str, str]]:
         with self.db.reading() as s:

@@ -133,6 +133,35 @@ def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProb
                 )
 
 
+EXPRESSION_PROPERTIES = frozenset({"log_event", "log_summary", "notify_message", "letter_when"})
+
+
+def _property_checks(file: str, root: Any) -> Iterator[ContentProblem]:
+    """Expression-valued properties parse in the sandbox; notify names 'holder' or roles."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.find("bpmn:extensionElements", NS) is None:
+            continue
+        for name, value in _props(el).items():
+            if name in EXPRESSION_PROPERTIES:
+                try:
+                    sandbox.check_expression(value)
+                except EngineError as err:
+                    yield ContentProblem(file, el.get("id", ""), f"propiedad '{name}': {err.detail}")
+            elif name == "notify":
+                unknown = [t for t in _split(value) if t != "holder" and t not in ROLES]
+                if unknown:
+                    yield ContentProblem(
+                        file,
+                        el.get("id", ""),
+                        f"'notify' nombra destinatarios desconocidos: "
+                        f"{', '.join(unknown)} (use 'holder' o un rol)",
+                    )
+
+
+def _split(value: str) -> list[str]:
+    return [x.strip() for x in value.split(",") if x.strip()]
+
+
 def _letters(props: Mapping[str, str]) -> list[str]:
     raw = ",".join(v for k, v in props.items() if k in ("letter", "letters"))
     return [x.strip() for x in raw.split(",") if x.strip()]
@@ -226,6 +255,7 @@ def check_and_parse(
         problems.extend(_lane_checks(path, root, called))
         problems.extend(_code_checks(path, root))
         problems.extend(_call_checks(path, root, process_ids))
+        problems.extend(_property_checks(path, root))
     if problems:
         return [], problems
     return _spiff_parse(trees)

@@ -169,6 +169,11 @@ def local_date(instant: datetime) -> date:
     return instant.astimezone(CHILE).date()
 
 
+def start_of_day(day: date) -> datetime:
+    """The start of office hours (08:00) of `day` in Chile, tz-aware: when a same-day warning fires."""
+    return datetime.combine(day, time(8, 0), tzinfo=CHILE)
+
+
 def end_of_day(day: date) -> datetime:
     """The last second (23:59:59) of `day` in Chile, tz-aware."""
     # fold=1: when DST ends, 23:00 to 23:59 of the Saturday happens twice; the second pass is the real end.

@@ -204,6 +204,7 @@ class HumanTask(Base):
     role: Mapped[str] = mapped_column(String(30))
     form_id: Mapped[str | None] = mapped_column(String(120))
     letters: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # process variables shown with the task
     status: Mapped[str] = mapped_column(String(20), default="open")  # open, completed, cancelled
     assignee: Mapped[str | None] = mapped_column(String(80))
     platform_code: Mapped[str] = mapped_column(String(20))
@@ -265,3 +266,36 @@ class LogEntry(Base):
     summary: Mapped[str] = mapped_column(String(300))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     public: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Document(Base):
+    """A letter generated for a case (.docx always; PDF produced on first request and kept)."""
+
+    __tablename__ = "documents"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    letter_id: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str | None] = mapped_column(String(120))
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    docx: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    generated_at: Mapped[datetime]
+    generated_by: Mapped[str] = mapped_column(String(80))
+
+
+class Notification(Base):
+    """A message for one staff member (deadline warnings, transfers ...), read in their inbox."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "username", "read_at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    message: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]

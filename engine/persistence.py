@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import runtime
+from . import effects, runtime
+from .access import SYSTEM, Actor
+from .caselog import LogEvent, append_log
 from .catalog import Catalog, ProcessInfo
 from .errors import CaseNotFound, Conflict
-from .models import Case, HumanTask, Instance, LogEntry, Subscription, Timer
+from .labels import KINDS
+from .models import Case, HumanTask, Instance, Subscription, Timer
 from .store import CatalogStore
-
-
-@dataclass
-class LogEvent:
-    """One bitácora entry to write with the step that caused it."""
-
-    event: str
-    summary: str
-    actor: str = "sistema"
-    role: str | None = None
-    channel: str | None = None
-    element_id: str | None = None
-    data: Mapping[str, Any] = field(default_factory=dict)
-    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +74,7 @@ def create(
     trail: runtime.Trail,
     events: Sequence[LogEvent],
     now: datetime,
+    actor: Actor = SYSTEM,
 ) -> Loaded:
     """Store a new case's first state, projections and log."""
     state = runtime.dump(wf)
@@ -100,11 +90,18 @@ def create(
     s.add(inst)
     loaded = Loaded(case, inst, cat, proc, wf, 1, Waits())
     append_log(s, case.id, events, now)
-    _project(s, loaded, trail, now)
+    _project(s, loaded, trail, now, actor)
     return loaded
 
 
-def save(s: Session, loaded: Loaded, trail: runtime.Trail, events: Sequence[LogEvent], now: datetime) -> None:
+def save(
+    s: Session,
+    loaded: Loaded,
+    trail: runtime.Trail,
+    events: Sequence[LogEvent],
+    now: datetime,
+    actor: Actor = SYSTEM,
+) -> None:
     """Write state (revision-checked: the loser of a race gets Conflict), projections and log together."""
     state = runtime.dump(loaded.wf)
     result = s.execute(
@@ -122,10 +119,10 @@ def save(s: Session, loaded: Loaded, trail: runtime.Trail, events: Sequence[LogE
         raise Conflict("otra acción modificó este caso al mismo tiempo; recargue e intente nuevamente")
     loaded.revision += 1
     append_log(s, loaded.case.id, events, now)
-    _project(s, loaded, trail, now)
+    _project(s, loaded, trail, now, actor)
 
 
-def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> None:
+def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime, actor: Actor) -> None:
     """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions.
     Only the difference with what the workflow waited on when loaded is written: no reads needed."""
     due_before = loaded.case.due_on
@@ -134,7 +131,9 @@ def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) ->
     _project_timers(s, loaded)
     _project_subscriptions(s, loaded)
     loaded.before = waits_of(loaded.wf)
-    append_log(s, loaded.case.id, _trail_events(trail) + extra, now)
+    after = runtime.variables(loaded.wf)
+    effects_log = effects.apply(s, loaded.catalog, loaded.case, trail, after, actor, now)
+    append_log(s, loaded.case.id, _trail_events(trail) + effects_log + extra, now)
 
 
 def _as_date(value: Any) -> date | None:
@@ -160,6 +159,9 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     due = _as_date(data.get("due_date"))
     if due is not None and due != case.due_on:
         case.due_on = due
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind in KINDS and kind != case.kind:
+        case.kind = kind
     outcome = data.get("outcome")
     if isinstance(outcome, str) and outcome:
         case.outcome = outcome
@@ -209,6 +211,7 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, due_changed: bool)
             role=info.role or "ejecutivo",
             form_id=info.form_id,
             letters=list(info.letters),
+            context=dict(info.context) or None,
             status="open",
             platform_code=case.platform_code,
             region_code=case.region_code,
@@ -281,27 +284,8 @@ _TRAIL_EVENTS = {
 def _trail_events(trail: runtime.Trail) -> list[LogEvent]:
     """Log the events a supervisor wants to see later (timers, messages, ends); not every gateway."""
     out = []
-    for element_id, name, kind in trail.completed:
-        if kind in _TRAIL_EVENTS and name:
-            event, text = _TRAIL_EVENTS[kind]
-            out.append(LogEvent(event, text.format(name=name), element_id=element_id))
+    for done in trail.completed:
+        if done.kind in _TRAIL_EVENTS and done.name and "log_event" not in done.props:
+            event, text = _TRAIL_EVENTS[done.kind]
+            out.append(LogEvent(event, text.format(name=done.name), element_id=done.element_id))
     return out
-
-
-def append_log(s: Session, case_id: int, events: Sequence[LogEvent], now: datetime) -> None:
-    """Append bitácora entries in the caller's transaction (the log is never updated or deleted)."""
-    for e in events:
-        s.add(
-            LogEntry(
-                case_id=case_id,
-                at=now,
-                actor=e.actor,
-                role=e.role,
-                channel=e.channel,
-                event=e.event,
-                element_id=e.element_id,
-                summary=e.summary[:300],
-                data=dict(e.data),
-                public=e.public,
-            )
-        )

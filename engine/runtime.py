@@ -38,6 +38,7 @@ class HumanTaskInfo:
     role: str | None
     form_id: str | None
     letters: tuple[str, ...]
+    context: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -55,16 +56,33 @@ class MessageWait:
     message: str
 
 
+EFFECT_PROPERTIES = frozenset({"letter", "letters", "log_event", "log_summary", "notify", "notify_message"})
+
+
+@dataclass(frozen=True)
+class Completed:
+    """One element completed during a step; ``data`` is kept only when the element has effects to apply."""
+
+    element_id: str
+    name: str
+    kind: str
+    props: Mapping[str, str]
+    data: Mapping[str, Any]
+
+
 @dataclass
 class Trail:
-    """Element ids completed during one engine run, in order (for the log and the diagram)."""
+    """Elements completed during one engine run, in order (for the log, letters and notifications)."""
 
-    completed: list[tuple[str, str, str]] = field(default_factory=list)  # (element id, name, spec type)
+    completed: list[Completed] = field(default_factory=list)
 
     def record(self, task: Any) -> None:
         spec = task.task_spec
-        if spec.bpmn_id:
-            self.completed.append((spec.bpmn_id, spec.bpmn_name or "", type(spec).__name__))
+        if not spec.bpmn_id:
+            return
+        props = properties(spec)
+        data = dict(task.data) if EFFECT_PROPERTIES.intersection(props) else {}
+        self.completed.append(Completed(spec.bpmn_id, spec.bpmn_name or "", type(spec).__name__, props, data))
 
 
 def properties(task_spec: Any) -> Mapping[str, str]:
@@ -73,10 +91,20 @@ def properties(task_spec: Any) -> Mapping[str, str]:
     return props if isinstance(props, Mapping) else {}
 
 
+def listed(props: Mapping[str, str], *names: str) -> tuple[str, ...]:
+    """The comma-separated values of one or more properties."""
+    raw = ",".join(v for k, v in props.items() if k in names)
+    return tuple(x.strip() for x in raw.split(",") if x.strip())
+
+
+def shown_data(props: Mapping[str, str], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The process variables a task's ``show`` property asks to display with it (e.g. observaciones)."""
+    return {name: data[name] for name in listed(props, "show") if data.get(name) not in (None, "")}
+
+
 def letter_ids(props: Mapping[str, str]) -> tuple[str, ...]:
     """Letter ids named by the ``letter``/``letters`` properties (comma-separated)."""
-    raw = ",".join(v for k, v in props.items() if k in ("letter", "letters"))
-    return tuple(x.strip() for x in raw.split(",") if x.strip())
+    return listed(props, "letter", "letters")
 
 
 def start(defn: Definition, data: Mapping[str, Any], now: datetime, trail: Trail) -> Workflow:
@@ -129,6 +157,7 @@ def human_tasks(wf: Workflow) -> list[HumanTaskInfo]:
                 role=role_for_lane(lane),
                 form_id=props.get("form"),
                 letters=letter_ids(props),
+                context=shown_data(props, task.data),
             )
         )
     return out
@@ -206,10 +235,22 @@ def catch_message(wf: Workflow, name: str, payload: Mapping[str, Any], trail: Tr
 
 
 def variables(wf: Workflow) -> Mapping[str, Any]:
-    """The case's current data: the most recently completed task's data (the process's running record)."""
-    if wf.last_task is not None:
-        return wf.last_task.data  # type: ignore[no-any-return]
-    return {}
+    """The case's current data: the data of the most recently completed task, looking into subprocesses
+    too (a called stage sets stage, due_date ... long before it returns to the main process)."""
+    last = [w.last_task for w in (wf, *wf.subprocesses.values()) if w.last_task is not None]
+    if not last:
+        return {}
+    newest = max(last, key=lambda t: t.last_state_change or 0)
+    return newest.data  # type: ignore[no-any-return]
+
+
+def set_variables(wf: Workflow, values: Mapping[str, Any]) -> None:
+    """Set process variables on every live task (e.g. the new region after a transfer)."""
+    for w in (wf, *wf.subprocesses.values()):
+        for task in w.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            task.data.update(values)
+        if w.last_task is not None:
+            w.last_task.data.update(values)
 
 
 def is_completed(wf: Workflow) -> bool:

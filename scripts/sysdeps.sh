@@ -5,4 +5,13 @@ set -u
 if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start 2>/dev/null || true
 fi
+# LibreOffice (headless Writer) turns letters into PDF. Without it the PDF tests fail loudly in CI and skip
+# loudly elsewhere, so a failed install here is reported by the tests, never by this script.
+if ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1 \
+  && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  echo "sysdeps: instalando LibreOffice Writer (sin interfaz gráfica) para generar PDF..." >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui; } >/dev/null 2>&1 \
+    || echo "sysdeps: no se pudo instalar LibreOffice; las pruebas de PDF lo indicarán" >&2
+fi
 exit 0

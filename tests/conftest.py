@@ -92,14 +92,18 @@ def prepare(database_url: str, content: Path = ROOT) -> system.System:
 
 STAFF = [
     ("eje13", "ejecutivo", "DR13", None),
+    ("eje13b", "ejecutivo", "DR13", None),
     ("eje05", "ejecutivo", "DR05", None),
     ("sup13", "supervisor", None, "13"),
+    ("abo13", "abogado", None, "13"),
     ("sup05", "supervisor", None, "05"),
     ("central", "nivel_central", None, None),
     ("analista", "analista", None, None),
 ]
 ACTORS = {
     "eje13": Actor("eje13", "ejecutivo", "DR13", "13", "in_person"),
+    "eje13b": Actor("eje13b", "ejecutivo", "DR13", "13", "in_person"),
+    "abo13": Actor("abo13", "abogado", None, "13", "in_person"),
     "eje05": Actor("eje05", "ejecutivo", "DR05", "05", "in_person"),
     "sup13": Actor("sup13", "supervisor", None, "13", "in_person"),
     "sup05": Actor("sup05", "supervisor", None, "05", "in_person"),

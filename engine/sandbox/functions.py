@@ -122,6 +122,11 @@ def _is_business_day(day: date | str, region: str | int | None = None) -> bool:
     return deadlines.is_business_day(_as_date(day), _as_region(region))
 
 
+def _start_of_day(day: date | str) -> str:
+    """Sandbox form of deadlines.start_of_day: ISO date-time text with its offset."""
+    return deadlines.start_of_day(_as_date(day)).isoformat()
+
+
 def _end_of_day(day: date | str) -> str:
     """Sandbox form of deadlines.end_of_day: ISO date-time text with its offset."""
     return deadlines.end_of_day(_as_date(day)).isoformat()
@@ -176,6 +181,7 @@ DEFAULT_FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
         "calendar_days_between": _calendar_days_between,
         "is_business_day": _is_business_day,
         "end_of_day": _end_of_day,
+        "start_of_day": _start_of_day,
         "due_status": _due_status,
         "date": _make_date,
         "parse_date": _parse_date,
@@ -215,6 +221,8 @@ FUNCTION_HELP: Mapping[str, str] = MappingProxyType(
         "calendar_days_between": "calendar_days_between(desde, hasta): días corridos entre dos fechas.",
         "is_business_day": "is_business_day(fecha, región): verdadero si la fecha es día hábil; "
         f"{_REGION_HELP}.",
+        "start_of_day": "start_of_day(fecha): las 08:00 (inicio de la jornada) de la fecha en hora de Chile, "
+        "para temporizadores que avisan durante el día.",
         "end_of_day": "end_of_day(fecha): último segundo (23:59:59) de la fecha en hora de Chile, "
         "como texto ISO.",
         "due_status": "due_status(inicio, vencimiento, hoy, región): 'en_plazo', 'por_vencer' o "

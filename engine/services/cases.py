@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import deadlines, forms, persistence, runtime, rut
+from .. import caselog, deadlines, forms, persistence, runtime, rut
 from ..access import SYSTEM, Actor, case_scope, sees_case
+from ..caselog import LogEvent
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid
 from ..labels import CHANNELS, KINDS, label
 from ..models import Case, HumanTask, LogEntry, Platform, Timer
-from ..persistence import LogEvent
 from ..roles import CASE_STAFF
 from ..store import CatalogStore
 
@@ -174,7 +174,7 @@ def open_case(
         data=clean,
         public=True,
     )
-    persistence.create(s, cat, proc, case, wf, trail, [intake], now)
+    persistence.create(s, cat, proc, case, wf, trail, [intake], now, actor)
     return summarize(case, now)
 
 
@@ -246,7 +246,7 @@ def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel:
         .order_by(LogEntry.id.desc())
         .limit(20)
     ).all()
-    persistence.append_log(
+    caselog.append_log(
         s,
         case.id,
         [

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from .. import persistence, runtime
 from ..access import Actor
+from ..caselog import LogEvent
 from ..errors import CaseNotFound, Conflict
 from ..models import Case, Subscription
-from ..persistence import LogEvent
 from ..store import CatalogStore
 
 
@@ -57,4 +57,4 @@ def deliver_message(
         channel=actor.channel,
         data=dict(payload),
     )
-    persistence.save(s, loaded, trail, [event], now)
+    persistence.save(s, loaded, trail, [event], now, actor)

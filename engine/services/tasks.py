@@ -10,13 +10,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import forms, persistence, runtime
+from .. import caselog, forms, persistence, runtime
 from ..access import Actor, can_work, task_scope
+from ..caselog import LogEvent
 from ..errors import Conflict, Forbidden, TaskNotFound, TaskNotReady
 from ..models import Case, HumanTask, Instance
-from ..persistence import LogEvent
 from ..roles import WORKERS
 from ..store import CatalogStore
+
+
+class FourEyes(Forbidden):
+    type = "/problems/four-eyes"
+    title = "Principio de cuatro ojos"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class TaskView:
     due_on: date | None
     created_at: datetime
     status: str
+    context: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ def _view(t: HumanTask, case: Case) -> TaskView:
         due_on=t.due_on,
         created_at=t.created_at,
         status=t.status,
+        context=dict(t.context or {}),
     )
 
 
@@ -115,7 +122,7 @@ def claim_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskVie
     task, case = _workable(s, task_id, actor)
     if task.assignee is None:
         task.assignee = actor.username
-        persistence.append_log(
+        caselog.append_log(
             s,
             case.id,
             [
@@ -142,6 +149,11 @@ def complete_task(
     loaded = persistence.load(s, store, case.id, now)
     spiff_task = runtime.ready_human_task(loaded.wf, task_id)
     clean = forms.validate(loaded.catalog.form(task.form_id), data) if task.form_id else {}
+    closer = _four_eyes(
+        s, case.id, runtime.listed(runtime.properties(spiff_task.task_spec), "four_eyes"), actor
+    )
+    if closer:
+        clean["cierre_propuesto_por"] = closer
     trail = runtime.Trail()
     runtime.complete(loaded.wf, spiff_task, clean, trail)
     task.status, task.closed_at, task.closed_by = "completed", now, actor.username
@@ -155,5 +167,25 @@ def complete_task(
         element_id=task.element_id,
         data=clean,
     )
-    persistence.save(s, loaded, trail, [done], now)
+    persistence.save(s, loaded, trail, [done], now, actor)
     return _view(task, case)
+
+
+def _four_eyes(s: Session, case_id: int, element_ids: tuple[str, ...], actor: Actor) -> str | None:
+    """Four eyes (visación): whoever completed the latest of ``element_ids`` in this case may not complete
+    this task. Returns that person, so the process and the log can name whose closure was reviewed."""
+    if not element_ids:
+        return None
+    closer = s.execute(
+        select(HumanTask.closed_by)
+        .where(
+            HumanTask.case_id == case_id,
+            HumanTask.element_id.in_(element_ids),
+            HumanTask.status == "completed",
+        )
+        .order_by(HumanTask.closed_at.desc(), HumanTask.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if closer == actor.username:
+        raise FourEyes("no puede visar un cierre que usted mismo propuso: debe hacerlo otra persona")
+    return closer

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from .. import persistence, runtime
+from ..caselog import LogEvent
 from ..db import Database
 from ..errors import Conflict, EngineError
 from ..models import Timer
-from ..persistence import LogEvent
 from ..store import CatalogStore
 
 log = logging.getLogger(__name__)

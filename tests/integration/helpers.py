@@ -12,9 +12,11 @@ from engine.services import cases, messages, tasks
 from engine.system import System
 
 
-def open_case(sys_: System, data: dict[str, Any], actor: Actor, now: Any) -> cases.CaseSummary:
+def open_case(
+    sys_: System, data: dict[str, Any], actor: Actor, now: Any, process: str = "caso_simple"
+) -> cases.CaseSummary:
     with sys_.db.writing() as s:
-        return cases.open_case(s, sys_.store, data, actor, now)
+        return cases.open_case(s, sys_.store, data, actor, now, process_id=process)
 
 
 def open_tasks(sys_: System, folio: str) -> list[HumanTask]:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from engine.clock import utcnow
 from engine.services import users
-from tests.conftest import STAFF, prepare
+from tests.conftest import STAFF, complaint, prepare
 from web import create_app
 
 
@@ -34,6 +34,11 @@ def client(app: Flask) -> FlaskClient:
 def tokens(app: Flask) -> dict[str, str]:
     with app.extensions["ventanilla"].db.writing() as s:
         return {username: users.create_token(s, username, utcnow()) for username, *_ in STAFF}
+
+
+def intake(**overrides: object) -> dict[str, object]:
+    """A reclamo on the one-task process (caso_simple): for the API's mechanics, not the lifecycle."""
+    return {**complaint(**overrides), "process": "caso_simple"}
 
 
 def bearer(token: str) -> dict[str, str]:

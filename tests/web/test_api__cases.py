@@ -5,11 +5,18 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.conftest import complaint
+
+
+def intake(**overrides: object) -> dict[str, object]:
+    """A reclamo on the one-task process (caso_simple): the API mechanics, not the lifecycle."""
+    return {**complaint(**overrides), "process": "caso_simple"}
+
+
 from tests.web.conftest import bearer
 
 
 def _open(client: FlaskClient, token: str, **overrides: object) -> str:
-    resp = client.post("/api/v1/cases", json=complaint(**overrides), headers=bearer(token))
+    resp = client.post("/api/v1/cases", json=intake(**overrides), headers=bearer(token))
     assert resp.status_code == 201, resp.get_json()
     return str(resp.get_json()["folio"])
 
@@ -23,7 +30,7 @@ def test_without_a_token_the_api_answers_401_problem_json(client: FlaskClient) -
 
 
 def test_create_case_then_read_it_and_its_first_task(client: FlaskClient, tokens: dict[str, str]) -> None:
-    resp = client.post("/api/v1/cases", json=complaint(), headers=bearer(tokens["eje13"]))
+    resp = client.post("/api/v1/cases", json=intake(), headers=bearer(tokens["eje13"]))
     assert resp.status_code == 201
     folio = resp.get_json()["folio"]
     assert resp.headers["Location"].endswith(f"/api/v1/cases/{folio}")
@@ -89,10 +96,10 @@ def test_other_region_cannot_see_or_work_the_case(client: FlaskClient, tokens: d
 
 
 def test_read_only_and_foreign_staff_cannot_register(client: FlaskClient, tokens: dict[str, str]) -> None:
-    denied = client.post("/api/v1/cases", json=complaint(), headers=bearer(tokens["central"]))
+    denied = client.post("/api/v1/cases", json=intake(), headers=bearer(tokens["central"]))
     assert denied.status_code == 403 and denied.mimetype == "application/problem+json"
     for who in ("analista", "eje05"):
-        assert client.post("/api/v1/cases", json=complaint(), headers=bearer(tokens[who])).status_code == 403
+        assert client.post("/api/v1/cases", json=intake(), headers=bearer(tokens[who])).status_code == 403
     assert client.get("/api/v1/tasks", headers=bearer(tokens["sup13"])).get_json()["tasks"] == []
 
 

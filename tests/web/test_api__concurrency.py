@@ -8,6 +8,13 @@ import requests
 from flask.testing import FlaskClient
 
 from tests.conftest import complaint
+
+
+def intake(**overrides: object) -> dict[str, object]:
+    """A reclamo on the one-task process (caso_simple): the API mechanics, not the lifecycle."""
+    return {**complaint(**overrides), "process": "caso_simple"}
+
+
 from tests.web.conftest import bearer
 
 
@@ -15,7 +22,7 @@ def test_ten_concurrent_completions_give_exactly_one_200(
     client: FlaskClient, tokens: dict[str, str], live_server: str
 ) -> None:
     headers = bearer(tokens["eje13"])
-    folio = client.post("/api/v1/cases", json=complaint(), headers=headers).get_json()["folio"]
+    folio = client.post("/api/v1/cases", json=intake(), headers=headers).get_json()["folio"]
     task_id = client.get("/api/v1/tasks", headers=headers).get_json()["tasks"][0]["id"]
     barrier, codes = threading.Barrier(10), []
     lock = threading.Lock()

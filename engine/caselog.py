@@ -1,0 +1,45 @@
+"""The bitácora: an append-only log of case events, written in the transaction of the step that caused it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .models import LogEntry
+
+
+@dataclass
+class LogEvent:
+    """One bitácora entry to write with the step that caused it."""
+
+    event: str
+    summary: str
+    actor: str = "sistema"
+    role: str | None = None
+    channel: str | None = None
+    element_id: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    public: bool = False
+
+
+def append_log(s: Session, case_id: int, events: Sequence[LogEvent], now: datetime) -> None:
+    """Append bitácora entries in the caller's transaction (the log is never updated or deleted)."""
+    for e in events:
+        s.add(
+            LogEntry(
+                case_id=case_id,
+                at=now,
+                actor=e.actor,
+                role=e.role,
+                channel=e.channel,
+                event=e.event,
+                element_id=e.element_id,
+                summary=e.summary[:300],
+                data=dict(e.data),
+                public=e.public,
+            )
+        )

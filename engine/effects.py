@@ -1,0 +1,128 @@
+"""What completed elements ask for through their properties: log entries, letters, notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import sandbox, spiff_adapter
+from .access import Actor
+from .caselog import LogEvent
+from .catalog import Catalog
+from .models import Case, HumanTask, Notification, User
+from .runtime import Completed, Trail, letter_ids, listed
+
+
+def _evaluate(expression: str, data: Mapping[str, Any], now: datetime) -> Any:
+    return sandbox.evaluate(expression, data, functions=spiff_adapter.clock_functions(now))
+
+
+def _log_event(done: Completed, actor: Actor, now: datetime) -> LogEvent:
+    """``log_event`` (expression → event code), ``log_summary`` (expression), ``log_data`` (variables)."""
+    event = str(_evaluate(done.props["log_event"], done.data, now))
+    summary = done.props.get("log_summary")
+    text = str(_evaluate(summary, done.data, now)) if summary else done.name or event
+    data = {k: done.data.get(k) for k in listed(done.props, "log_data")}
+    public = done.props.get("log_public", "").strip().lower() in ("true", "1", "sí", "si")
+    return LogEvent(
+        event,
+        text,
+        actor=actor.username,
+        role=actor.role,
+        channel=actor.channel,
+        element_id=done.element_id,
+        data=data,
+        public=public,
+    )
+
+
+def _letters_due(done: Completed, now: datetime) -> tuple[str, ...]:
+    """The element's letters, unless its ``letter_when`` expression says not this time (e.g. phone answer)."""
+    when = done.props.get("letter_when")
+    if when and not _evaluate(when, done.data, now):
+        return ()
+    return letter_ids(done.props)
+
+
+def _holders(s: Session, case: Case) -> set[str]:
+    """Who holds a case: assignees of its open tasks, else whoever last completed a task, else its opener."""
+    assigned = set(
+        s.execute(
+            select(HumanTask.assignee).where(
+                HumanTask.case_id == case.id, HumanTask.status == "open", HumanTask.assignee.is_not(None)
+            )
+        ).scalars()
+    )
+    if assigned:
+        return {a for a in assigned if a}
+    last = s.execute(
+        select(HumanTask.closed_by)
+        .where(HumanTask.case_id == case.id, HumanTask.status == "completed")
+        .order_by(HumanTask.closed_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return {last or case.opened_by}
+
+
+def _recipients(s: Session, case: Case, targets: tuple[str, ...]) -> set[str]:
+    names: set[str] = set()
+    for target in targets:
+        if target == "holder":
+            names |= _holders(s, case)
+        else:
+            names |= set(
+                s.execute(
+                    select(User.username).where(
+                        User.role == target, User.region_code == case.region_code, User.active.is_(True)
+                    )
+                ).scalars()
+            )
+    return names
+
+
+def _notify(s: Session, case: Case, done: Completed, now: datetime) -> LogEvent:
+    """``notify`` (holder and/or role codes) with ``notify_message`` (expression)."""
+    message_expr = done.props.get("notify_message")
+    default = f"Caso {case.folio}: {done.name or done.element_id}"
+    message = str(_evaluate(message_expr, done.data, now)) if message_expr else default
+    users = sorted(_recipients(s, case, listed(done.props, "notify")))
+    s.add_all(Notification(username=u, case_id=case.id, message=message[:300], created_at=now) for u in users)
+    return LogEvent(
+        "notified",
+        f"Aviso a {', '.join(users) or 'nadie'}: {message}",
+        element_id=done.element_id,
+        data={"to": users, "message": message},
+    )
+
+
+def apply(
+    s: Session, cat: Catalog, case: Case, trail: Trail, after: Mapping[str, Any], actor: Actor, now: datetime
+) -> list[LogEvent]:
+    """Apply the effects of every element completed in a step; returns the log entries they produce.
+    Letters see the case as the step left it (``after``: the process variables at the end of the step)."""
+    from .services import documents  # services sit above the engine core; imported here to avoid a cycle
+
+    events: list[LogEvent] = []
+    for done in trail.completed:
+        if "log_event" in done.props:
+            events.append(_log_event(done, actor, now))
+        for letter_id in _letters_due(done, now):
+            data = {**done.data, **after}
+            doc = documents.generate(s, cat, case, letter_id, data, actor, now, done.element_id)
+            events.append(
+                LogEvent(
+                    "letter_generated",
+                    f"Carta generada: {doc.title}",
+                    actor=actor.username,
+                    role=actor.role,
+                    element_id=done.element_id,
+                    data={"letter": letter_id},
+                )
+            )
+        if "notify" in done.props:
+            events.append(_notify(s, case, done, now))
+    return events

@@ -1,0 +1,221 @@
+"""Letters on a case: build the letter context, generate .docx, produce the PDF, send by e-mail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import caselog, deadlines, letters, mail, pdf, rut
+from ..access import Actor
+from ..caselog import LogEvent
+from ..catalog import Catalog
+from ..errors import EngineError, NotFound
+from ..labels import CHANNELS, KINDS, label
+from ..models import Case, Comuna, Document, Platform, Region, User
+from ..roles import ROLES
+from .cases import find_case
+
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+
+
+class MailInvalid(EngineError):
+    status = 422
+    type = "/problems/mail-invalid"
+    title = "Destinatarios inválidos"
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    letter_id: str
+    title: str
+    element_id: str | None
+    generated_at: datetime
+    generated_by: str
+    has_pdf: bool
+
+
+def spanish_date(instant: datetime) -> str:
+    """'22 de noviembre de 2026' for the letter's date line."""
+    day = deadlines.local_date(instant)
+    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
+
+
+def _place(s: Session, case: Case) -> tuple[dict[str, str], dict[str, str]]:
+    platform = s.get(Platform, case.platform_code)
+    region = s.get(Region, case.region_code)
+    pcomuna = s.get(Comuna, platform.comuna_code) if platform and platform.comuna_code else None
+    ccomuna = s.get(Comuna, case.comuna_code) if case.comuna_code else None
+    cregion = s.get(Region, ccomuna.region_code) if ccomuna else None
+    place = {
+        "nombre": platform.name if platform else "",
+        "comuna": pcomuna.name if pcomuna else "",
+        "region": region.name if region else "",
+    }
+    consumer_place = {"comuna": ccomuna.name if ccomuna else "", "region": cregion.name if cregion else ""}
+    return place, consumer_place
+
+
+def _signer(s: Session, actor: Actor) -> dict[str, str]:
+    user = s.execute(select(User).where(User.username == actor.username)).scalar_one_or_none()
+    if user is None:
+        return {"nombre": "Ventanilla única", "cargo": "Sistema de atención de consumidores"}
+    return {"nombre": user.full_name or user.username, "cargo": ROLES.get(user.role, user.role)}
+
+
+def letter_context(
+    s: Session, case: Case, data: Mapping[str, Any], actor: Actor, now: datetime
+) -> dict[str, Any]:
+    """The documented letter context (engine/letters.py) for one case at one moment."""
+    place, consumer_place = _place(s, case)
+    consumer_rut = rut.format_rut(case.consumer_rut) if case.consumer_rut else ""
+    return {
+        "folio": case.folio or "",
+        "fecha": spanish_date(now),
+        "fecha_ingreso": case.opened_on.strftime("%d-%m-%Y"),
+        "fecha_vencimiento": case.due_on.strftime("%d-%m-%Y") if case.due_on else "",
+        "plazo_dias": int(data.get("plazo_dias", 0) or 0),
+        "plazo_proveedor_dias": int(data.get("plazo_proveedor_dias", 10) or 10),
+        "tipo": label(KINDS, case.kind),
+        "etapa": case.stage,
+        "canal": label(CHANNELS, case.channel),
+        "resultado": data.get("outcome") or case.outcome or "",
+        "consumidor": {
+            "nombre": case.consumer_name,
+            "rut": consumer_rut,
+            "email": case.consumer_email or "",
+            "telefono": case.consumer_phone or "",
+            **consumer_place,
+        },
+        "proveedor": {
+            "nombre": case.provider_name or "",
+            "rut": rut.format_rut(case.provider_rut) if case.provider_rut else "",
+        },
+        "materia": case.subject,
+        "descripcion": case.description,
+        "plataforma": place,
+        "firmante": _signer(s, actor),
+        "datos": dict(data),
+    }
+
+
+def generate(
+    s: Session,
+    cat: Catalog,
+    case: Case,
+    letter_id: str,
+    data: Mapping[str, Any],
+    actor: Actor,
+    now: datetime,
+    element_id: str | None = None,
+) -> Document:
+    """Render one letter of the case's content version and store it on the case."""
+    template = cat.files.get(f"letter_templates/{letter_id}.docx")
+    if template is None:
+        raise NotFound(f"la carta '{letter_id}' no existe en la versión del caso")
+    body = letters.render(template, letter_context(s, case, data, actor, now))
+    doc = Document(
+        case_id=case.id,
+        letter_id=letter_id,
+        title=letter_id.replace("_", " ").capitalize(),
+        element_id=element_id,
+        version_id=cat.version_id,
+        docx=body,
+        pdf=None,
+        generated_at=now,
+        generated_by=actor.username,
+    )
+    s.add(doc)
+    return doc
+
+
+def _view(doc: Document) -> DocumentView:
+    return DocumentView(
+        doc.id,
+        doc.letter_id,
+        doc.title,
+        doc.element_id,
+        doc.generated_at,
+        doc.generated_by,
+        doc.pdf is not None,
+    )
+
+
+def list_documents(s: Session, folio: str, actor: Actor) -> list[DocumentView]:
+    """The letters of a case the actor may see, newest last."""
+    case = find_case(s, folio, actor)
+    docs = s.execute(select(Document).where(Document.case_id == case.id).order_by(Document.id)).scalars()
+    return [_view(d) for d in docs]
+
+
+def _document(s: Session, doc_id: int, actor: Actor) -> tuple[Document, Case]:
+    row = s.execute(
+        select(Document, Case).join(Case, Case.id == Document.case_id).where(Document.id == doc_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"el documento {doc_id} no existe")
+    doc, case = row
+    find_case(s, case.folio or "", actor)  # raises CaseNotFound outside the actor's scope
+    return doc, case
+
+
+def document_file(s: Session, doc_id: int, kind: str, actor: Actor) -> tuple[str, bytes]:
+    """(file name, bytes) of a document as .docx or PDF; the PDF is produced once and kept."""
+    doc, case = _document(s, doc_id, actor)
+    name = f"{case.folio}-{doc.letter_id}"
+    if kind == "docx":
+        return f"{name}.docx", doc.docx
+    if doc.pdf is None:
+        doc.pdf = pdf.to_pdf(doc.docx)
+    return f"{name}.pdf", doc.pdf
+
+
+def send_document(
+    s: Session, doc_id: int, to: Sequence[str], actor: Actor, settings: mail.MailSettings, now: datetime
+) -> None:
+    """E-mail a document (PDF when LibreOffice is available, else .docx) and log it on the case."""
+    if not to or any("@" not in addr for addr in to):
+        raise MailInvalid("indique al menos un correo electrónico válido")
+    doc, case = _document(s, doc_id, actor)
+    try:
+        name, body = document_file(s, doc_id, "pdf", actor)
+        mime = "application/pdf"
+    except pdf.PdfUnavailable:
+        name, body = f"{case.folio}-{doc.letter_id}.docx", doc.docx
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    subject = f"{doc.title} — caso {case.folio}"
+    text = f"Adjuntamos {doc.title.lower()} correspondiente al caso {case.folio}.\n\nVentanilla única"
+    mail.send_mail(settings, list(to), subject, text, [(name, body, mime)])
+    caselog.append_log(
+        s,
+        case.id,
+        [
+            LogEvent(
+                "letter_sent",
+                f"Carta enviada por correo: {doc.title}",
+                actor=actor.username,
+                role=actor.role,
+                channel=actor.channel,
+                data={"document_id": doc.id, "to": list(to)},
+            )
+        ],
+        now,
+    )
