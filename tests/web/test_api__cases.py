@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.conftest import complaint
-
-
-def intake(**overrides: object) -> dict[str, object]:
-    """A reclamo on the one-task process (caso_simple): the API mechanics, not the lifecycle."""
-    return {**complaint(**overrides), "process": "caso_simple"}
-
-
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, intake
 
 
 def _open(client: FlaskClient, token: str, **overrides: object) -> str:

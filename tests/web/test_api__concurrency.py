@@ -7,15 +7,7 @@ import threading
 import requests
 from flask.testing import FlaskClient
 
-from tests.conftest import complaint
-
-
-def intake(**overrides: object) -> dict[str, object]:
-    """A reclamo on the one-task process (caso_simple): the API mechanics, not the lifecycle."""
-    return {**complaint(**overrides), "process": "caso_simple"}
-
-
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, intake
 
 
 def test_ten_concurrent_completions_give_exactly_one_200(
