@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from tests.conftest import complaint
 from tests.web.conftest import bearer, intake
 
 
