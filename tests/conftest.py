@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from engine import catalog, schema, store, system
 from engine.access import Actor
 from engine.services import reference, users
+from tests.smtp import smtp  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tests hash a few passwords per database: a cheap argon2 profile keeps them fast (production: default).

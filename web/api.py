@@ -12,7 +12,8 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from engine.access import Actor
 from engine.clock import utcnow
 from engine.errors import EngineError, Unauthenticated
-from engine.services import cases, tasks, users
+from engine.mail import MailSettings
+from engine.services import cases, documents, notifications, tasks, transfers, users
 from engine.system import System
 
 from . import openapi
@@ -163,3 +164,85 @@ def public_status() -> Response:
         raise TooManyRequests("demasiadas consultas de estado desde su conexión; espere un minuto")
     with _system().db.writing() as s:
         return _json(cases.public_status(s, folio, rut, utcnow()))
+
+
+@bp.get("/v1/cases/<folio>/documents")
+def list_documents(folio: str) -> Response:
+    actor = _actor()
+    with _system().db.reading() as s:
+        return _json({"documents": documents.list_documents(s, folio, actor)})
+
+
+@bp.post("/v1/cases/<folio>/documents")
+def generate_document(folio: str) -> Response:
+    """(Re)generate one of the case's letters now, from the case's current data."""
+    actor, body = _actor(), _body()
+    letter = body.get("letter")
+    if not isinstance(letter, str) or not letter:
+        raise BadRequest('indique {"letter": "<id de la carta>"}')
+    with _system().db.writing() as s:
+        view = documents.generate_for_case(s, _system().store, folio, letter, actor, utcnow())
+    return _json(view, 201)
+
+
+_MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@bp.get("/v1/documents/<int:doc_id>.<kind>")
+def download_document(doc_id: int, kind: str) -> Response:
+    if kind not in _MIME:
+        raise BadRequest("formato desconocido: use .docx o .pdf")
+    actor = _actor()
+    with _system().db.writing() as s:  # the PDF is produced once and kept
+        name, body = documents.document_file(s, doc_id, kind, actor)
+    resp = Response(body, mimetype=_MIME[kind])
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+@bp.post("/v1/documents/<int:doc_id>/send")
+def send_document(doc_id: int) -> Response:
+    actor, body = _actor(), _body()
+    to = body.get("to")
+    if isinstance(to, str):
+        to = [to]
+    if not isinstance(to, list) or not all(isinstance(x, str) for x in to):
+        raise BadRequest('indique {"to": ["correo@ejemplo.cl"]}')
+    settings = current_app.config.get("MAIL_SETTINGS") or MailSettings.from_env()
+    with _system().db.writing() as s:
+        documents.send_document(s, doc_id, to, actor, settings, utcnow())
+    return _json({"sent_to": to})
+
+
+@bp.post("/v1/cases/<folio>/transfer")
+def transfer_case(folio: str) -> Response:
+    actor, body = _actor(), _body()
+    reason = body.get("reason")
+    if not isinstance(reason, str):
+        raise BadRequest('indique {"reason": "...", "to_platform": "...", "to_user": "..."}')
+    to_platform, to_user = body.get("to_platform"), body.get("to_user")
+    if not all(v is None or isinstance(v, str) for v in (to_platform, to_user)):
+        raise BadRequest("to_platform y to_user deben ser texto")
+    with _system().db.writing() as s:
+        summary = transfers.transfer_case(
+            s, _system().store, folio, actor, reason, utcnow(), to_platform=to_platform, to_user=to_user
+        )
+    return _json(summary)
+
+
+@bp.get("/v1/notifications")
+def list_notifications() -> Response:
+    actor = _actor()
+    unread = request.args.get("unread", "") in ("1", "true", "sí", "si")
+    with _system().db.reading() as s:
+        return _json({"notifications": notifications.list_notifications(s, actor, unread_only=unread)})
+
+
+@bp.post("/v1/notifications/read")
+def read_notifications() -> Response:
+    actor = _actor()
+    with _system().db.writing() as s:
+        return _json({"marked": notifications.mark_read(s, actor, utcnow())})

@@ -10,14 +10,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import caselog, deadlines, letters, mail, pdf, rut
+from .. import caselog, deadlines, letters, mail, pdf, persistence, runtime, rut
 from ..access import Actor
 from ..caselog import LogEvent
 from ..catalog import Catalog
-from ..errors import EngineError, NotFound
+from ..errors import EngineError, Forbidden, NotFound
 from ..labels import CHANNELS, KINDS, label
 from ..models import Case, Comuna, Document, Platform, Region, User
 from ..roles import ROLES
+from ..store import CatalogStore
 from .cases import find_case
 
 MONTHS = (
@@ -145,6 +146,34 @@ def generate(
     )
     s.add(doc)
     return doc
+
+
+def generate_for_case(
+    s: Session, store: CatalogStore, folio: str, letter_id: str, actor: Actor, now: datetime
+) -> DocumentView:
+    """Generate (or regenerate) a letter on demand from the case's current process data."""
+    case = find_case(s, folio, actor)
+    if actor.read_only:
+        raise Forbidden("su perfil es de solo lectura")
+    loaded = persistence.load(s, store, case.id, now)
+    doc = generate(s, loaded.catalog, case, letter_id, runtime.variables(loaded.wf), actor, now)
+    s.flush()
+    caselog.append_log(
+        s,
+        case.id,
+        [
+            LogEvent(
+                "letter_generated",
+                f"Carta generada: {doc.title}",
+                actor=actor.username,
+                role=actor.role,
+                channel=actor.channel,
+                data={"letter": letter_id},
+            )
+        ],
+        now,
+    )
+    return _view(doc)
 
 
 def _view(doc: Document) -> DocumentView:
