@@ -103,7 +103,7 @@ def apply(
     s: Session, cat: Catalog, case: Case, trail: Trail, after: Mapping[str, Any], actor: Actor, now: datetime
 ) -> list[LogEvent]:
     """Apply the effects of every element completed in a step; returns the log entries they produce.
-    Letters see the case as the step left it (``after``: the process variables at the end of the step)."""
+    Letters see the element's data as it completed, completed by what the rest of the step set (``after``)."""
     from .services import documents  # services sit above the engine core; imported here to avoid a cycle
 
     events: list[LogEvent] = []
@@ -111,7 +111,7 @@ def apply(
         if "log_event" in done.props:
             events.append(_log_event(done, actor, now))
         for letter_id in _letters_due(done, now):
-            data = {**done.data, **after}
+            data = {**after, **done.data}
             doc = documents.generate(s, cat, case, letter_id, data, actor, now, done.element_id)
             events.append(
                 LogEvent(

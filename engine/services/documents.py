@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,17 @@ class DocumentView:
     generated_at: datetime
     generated_by: str
     has_pdf: bool
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _for_letter(value: Any) -> Any:
+    """Process values as a citizen reads them: ISO dates become dd-mm-aaaa (Chilean format)."""
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        year, month, day = value.split("-")
+        return f"{day}-{month}-{year}"
+    return value
 
 
 def spanish_date(instant: datetime) -> str:
@@ -114,7 +126,7 @@ def letter_context(
         "descripcion": case.description,
         "plataforma": place,
         "firmante": _signer(s, actor),
-        "datos": dict(data),
+        "datos": {key: _for_letter(value) for key, value in data.items()},
     }
 
 

@@ -50,6 +50,19 @@ class Scenario:
                 ).scalars()
             )
 
+    def letter_texts(self) -> dict[str, str]:
+        """The text of every letter on the case, checked for leftover placeholders."""
+        from engine.letters import docx_text
+
+        with self.sys.db.reading() as s:
+            case_id = s.execute(select(Case.id).where(Case.folio == self.folio)).scalar_one()
+            docs = s.execute(select(Document).where(Document.case_id == case_id)).scalars().all()
+            texts = {d.letter_id: docx_text(d.docx) for d in docs}
+        for letter_id, text in texts.items():
+            assert self.folio in text, letter_id
+            assert "{{" not in text and "{%" not in text and "}}" not in text, letter_id
+        return texts
+
     def notifications(self) -> list[tuple[str, str]]:
         with self.sys.db.reading() as s:
             rows = s.execute(

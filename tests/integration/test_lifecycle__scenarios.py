@@ -46,6 +46,7 @@ def test_consulta_answered_on_day_three(sys_, clock: Clock) -> None:
     case = scn.case()
     assert (case.status, case.outcome, case.stage) == ("closed", "CONSULTA RESPONDIDA", "cerrado")
     assert scn.letters() == ["comprobante_ingreso", "respuesta_consulta"]
+    assert "garantía legal de seis meses" in scn.letter_texts()["respuesta_consulta"]
     assert "approval_approved" in scn.events() and scn.events()[-1] == "closed"
 
 
@@ -114,6 +115,8 @@ def test_company_never_answers(sys_, clock: Clock) -> None:
         "cierre_no_respuesta",
     ]
     assert scn.events().count("provider_deadline") == 2
+    texts = scn.letter_texts()
+    assert "02-10-2024" in texts["recordatorio_proveedor"]  # the expired first plazo
 
 
 def test_consulta_to_reclamo_to_judicial_keeps_folio_and_log(sys_, clock: Clock) -> None:
@@ -279,3 +282,55 @@ def test_deadline_crosses_fiestas_patrias_and_a_regional_holiday(sys_, clock: Cl
     assert "deadline_warning" in scn.events() and "deadline_breach" not in scn.events()
     assert fire(scn, 2024, 8, 27, 9) == 1  # Ñuble's breach, one business day later than Santiago's
     assert "deadline_breach" in scn.events()
+
+
+def test_no_consumo_is_oriented_and_closed(sys_, clock: Clock) -> None:
+    scn = Scenario(sys_, clock, complaint(kind="out_of_scope"))
+    assert scn.case().stage == "no_consumo"
+    scn.do(
+        "proponer_cierre",
+        {
+            "orientacion": "Su caso corresponde a la Inspección del Trabajo.",
+            "institucion_sugerida": "Dirección del Trabajo",
+            "medio_respuesta": "correo",
+        },
+    )
+    scn.do(
+        "visar_cierre",
+        {"decision": "devolver", "observaciones_visacion": "Agregue la dirección de la oficina."},
+        by="sup13",
+    )
+    assert scn.open_elements() == ["proponer_cierre"]
+    scn.do(
+        "proponer_cierre",
+        {
+            "orientacion": "Diríjase a la Inspección del Trabajo, Agustinas 1253.",
+            "institucion_sugerida": "Dirección del Trabajo",
+            "medio_respuesta": "correo",
+        },
+    )
+    scn.do("visar_cierre", APPROVE, by="sup13")
+    assert (scn.case().status, scn.case().outcome) == ("closed", "NO CONSUMO")
+    texts = scn.letter_texts()
+    assert "Agustinas 1253" in texts["orientacion_no_consumo"]
+    assert scn.letters().count("orientacion_no_consumo") == 2
+
+
+def test_digital_answer_from_the_company_reaches_the_waiting_reclamo(sys_, clock: Clock) -> None:
+    from tests.integration.helpers import deliver
+
+    scn = Scenario(sys_, clock, complaint())
+    scn.do("trasladar", {"medio_traslado": "portal"})
+    deliver(
+        sys_,
+        scn.folio,
+        "respuesta_proveedor",
+        {"resultado": "acoge", "texto": "Anulamos el cargo."},
+        clock.advance(days=2),
+    )
+    assert scn.open_elements() == ["proponer_cierre"]
+    task_context = scn.file(by="eje13").open_tasks
+    assert task_context and "provider_answered" in scn.events()
+    scn.do("proponer_cierre", CLOSE)
+    scn.do("visar_cierre", APPROVE, by="sup13")
+    assert "Anulamos el cargo." in scn.letter_texts()["respuesta_consumidor"]
