@@ -7,13 +7,20 @@ SYSDEPS_STAMP := instance/.sysdeps
 
 .PHONY: setup sysdeps run test test-fast lint bench clean
 
-setup: $(STAMP)
+NPM_STAMP := node_modules/.installed
+
+setup: $(STAMP) $(NPM_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
+
+# Browser assets (Bootstrap, htmx, bpmn-js) from the npm registry, served locally by Flask: no CDN.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
 
 # System parts some tests use (Debian packages). Installed when we can (root + apt-get); otherwise those
 # tests skip loudly outside CI and fail in CI (see tests/conftest.py).
@@ -38,4 +45,4 @@ bench: setup
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) instance/*.db instance/*.db-* .pytest_cache
+	rm -rf $(VENV) node_modules instance/*.db instance/*.db-* .pytest_cache

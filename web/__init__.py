@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine import system
 
-from . import api, errors, pages
+from . import api, assets, errors, pages
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,6 +19,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    for bp in (api.bp, pages.bp):
+    for bp in (api.bp, assets.bp, pages.bp):
         app.register_blueprint(bp)
     return app
