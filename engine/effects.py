@@ -49,7 +49,8 @@ def _letters_due(done: Completed, now: datetime) -> tuple[str, ...]:
 
 
 def _holders(s: Session, case: Case) -> set[str]:
-    """Who holds a case: assignees of its open tasks, else whoever last completed a task, else its opener."""
+    """Who holds a case: assignees of its open tasks, else whoever last completed a task, else the
+    ejecutivos of its platform (a case filed on the web has no person behind it yet)."""
     assigned = set(
         s.execute(
             select(HumanTask.assignee).where(
@@ -65,7 +66,16 @@ def _holders(s: Session, case: Case) -> set[str]:
         .order_by(HumanTask.closed_at.desc())
         .limit(1)
     ).scalar_one_or_none()
-    return {last or case.opened_by}
+    if last:
+        return {last}
+    staff = set(
+        s.execute(
+            select(User.username).where(
+                User.platform_code == case.platform_code, User.role == "ejecutivo", User.active.is_(True)
+            )
+        ).scalars()
+    )
+    return staff or {case.opened_by}
 
 
 def _recipients(s: Session, case: Case, targets: tuple[str, ...]) -> set[str]:

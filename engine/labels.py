@@ -12,6 +12,14 @@ CHANNELS: Mapping[str, str] = {
     "written": "escrito",
     "mailbox": "buzón",
 }
+STAGES: Mapping[str, str] = {
+    "ingreso": "ingreso",
+    "consulta": "consulta",
+    "reclamo": "reclamo",
+    "judicial": "etapa judicial",
+    "no_consumo": "no consumo",
+    "cerrado": "cerrado",
+}
 STATUSES: Mapping[str, str] = {"open": "en trámite", "pending_approval": "en visación", "closed": "cerrado"}
 
 

@@ -168,6 +168,7 @@ class Case(Base):
     opened_at: Mapped[datetime]
     opened_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
+    warn_on: Mapped[date | None] = mapped_column(Date)  # from here on the case is "por vencer"
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(40))
     opened_by: Mapped[str] = mapped_column(String(80))
@@ -183,6 +184,7 @@ class Instance(Base):
     state: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    visited: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # process id → element ids, for the diagram
     updated_at: Mapped[datetime]
 
 
@@ -299,3 +301,19 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+
+
+class LoginAttempt(Base):
+    """One staff sign-in attempt (success or failure): the record the lockout rules count."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_remote_addr_at", "remote_addr", "at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    remote_addr: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    succeeded: Mapped[bool] = mapped_column(Boolean)

@@ -127,6 +127,7 @@ def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime, ac
     Only the difference with what the workflow waited on when loaded is written: no reads needed."""
     due_before = loaded.case.due_on
     extra = _project_case(loaded, now)
+    _record_visited(loaded.instance, trail)
     _project_tasks(s, loaded, now, due_changed=loaded.case.due_on != due_before)
     _project_timers(s, loaded)
     _project_subscriptions(s, loaded)
@@ -134,6 +135,18 @@ def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime, ac
     after = runtime.variables(loaded.wf)
     effects_log = effects.apply(s, loaded.catalog, loaded.case, trail, after, actor, now)
     append_log(s, loaded.case.id, _trail_events(trail) + effects_log + extra, now)
+
+
+def _record_visited(inst: Instance, trail: runtime.Trail) -> None:
+    """Remember which elements of which process the case went through (the diagram highlights them)."""
+    if not trail.completed:
+        return
+    visited = {pid: list(ids) for pid, ids in (inst.visited or {}).items()}
+    for done in trail.completed:
+        ids = visited.setdefault(done.process_id, [])
+        if done.element_id not in ids:
+            ids.append(done.element_id)
+    inst.visited = visited
 
 
 def _as_date(value: Any) -> date | None:
@@ -159,6 +172,9 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     due = _as_date(data.get("due_date"))
     if due is not None and due != case.due_on:
         case.due_on = due
+    warn = _as_date(data.get("aviso_date"))
+    if warn != case.warn_on and (warn is None or case.due_on is None or warn <= case.due_on):
+        case.warn_on = warn
     kind = data.get("kind")
     if isinstance(kind, str) and kind in KINDS and kind != case.kind:
         case.kind = kind

@@ -68,6 +68,7 @@ class Completed:
     kind: str
     props: Mapping[str, str]
     data: Mapping[str, Any]
+    process_id: str = ""
 
 
 @dataclass
@@ -82,7 +83,10 @@ class Trail:
             return
         props = properties(spec)
         data = dict(task.data) if EFFECT_PROPERTIES.intersection(props) else {}
-        self.completed.append(Completed(spec.bpmn_id, spec.bpmn_name or "", type(spec).__name__, props, data))
+        done = Completed(
+            spec.bpmn_id, spec.bpmn_name or "", type(spec).__name__, props, data, task.workflow.spec.name
+        )
+        self.completed.append(done)
 
 
 def properties(task_spec: Any) -> Mapping[str, str]:

@@ -9,16 +9,17 @@ from flask import Flask
 
 from engine import system
 
-from . import api, assets, errors, pages
+from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, pages
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The application factory: config, the wired engine, error mapping, blueprints."""
+    """The application factory: config, the wired engine, error mapping, blueprints, sign-in and CSRF."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object("web.config.Default")
     app.config.update(config or {})
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    for bp in (api.bp, assets.bp, pages.bp):
+    for bp in (api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp):
         app.register_blueprint(bp)
+    auth.init_app(app, csrf_exempt=(api.bp,))
     return app

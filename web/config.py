@@ -4,15 +4,66 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
+from pathlib import Path
 
+from engine.clock import utcnow
 from engine.db import DEFAULT_URL
+
+KEY_FILE_NAME = "secret_key"
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A boolean environment variable: 0/false/no/off (any case) is False, anything else True."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    return raw.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def stored_secret_key(folder: Path) -> str:
+    """The key kept in ``folder/secret_key``: created once (mode 0600) and shared by every process and
+    restart, so sessions and CSRF tokens stay valid across them. Creation is atomic (link, never replace):
+    when two processes race, both end up reading the same file."""
+    path = folder / KEY_FILE_NAME
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        draft = folder / f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process won the race: use its key
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} está vacío: bórrelo para generar una clave nueva o defina SECRET_KEY")
+    return key
 
 
 class Default:
     DATABASE_URL = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    # None: web.auth.init_app takes the one stored under instance/ (see stored_secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     STATUS_LOOKUPS_PER_MINUTE = int(os.environ.get("STATUS_LOOKUPS_PER_MINUTE", "20"))
+    # Cookies: Secure by default; SESSION_COOKIE_SECURE=0 only for plain-http development on another host
+    # (browsers treat http://127.0.0.1 and http://localhost as secure contexts, so Secure works there).
+    SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(hours=12)
+    # CSRF tokens live as long as the session (a working day at most), not Flask-WTF's default hour:
+    # a long intake form must not expire while it is being typed.
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    # The injectable clock (tests move it by hand): a callable returning a tz-aware datetime.
+    CLOCK = utcnow
+    # Blueprints reachable without signing in (everything else redirects to the login page).
+    PUBLIC_BLUEPRINTS = frozenset({"api", "assets", "auth"})

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+
+from .auth import start_page
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-def home() -> str:
-    return render_template("home.html")
+def home() -> ResponseReturnValue:
+    """The staff start page: the inbox for signed-in staff (anonymous visitors are sent to sign in)."""
+    return start_page()

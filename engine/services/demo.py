@@ -1,5 +1,5 @@
 """Demo data for ``ventanilla demo``: staff accounts and a few hundred cases of clearly fictitious people,
-driven through the real services on a simulated clock so that plazos, warnings and breaches happen (idempotent)."""
+lived through the real services on a simulated clock, so plazos, warnings and breaches happen (idempotent)."""
 
 from __future__ import annotations
 
@@ -68,40 +68,54 @@ Inmobiliaria Ejemplo SpA       | inmobiliario       | carta  | 2
 Viajes Muestra Ltda.           | turismo            | carta  | 2
 Instituto Ficticio SpA         | educación          | carta  | 1
 """
-# market | subject | what the consumer says ({monto}: an amount in pesos)
+# [market], then: subject | what the consumer says ({monto}: an amount in pesos)
 _SUBJECTS = """
-telecomunicaciones | Cobro indebido en boleta | En la boleta del mes aparece un cobro de {monto} por servicios adicionales que nunca contraté.
-telecomunicaciones | Cortes reiterados de internet | El internet se ha cortado varias veces este mes y la empresa no descuenta los días sin servicio.
-telecomunicaciones | Portabilidad no realizada | Pedí la portabilidad de mi número hace más de dos semanas y la empresa todavía no la ejecuta.
-telecomunicaciones | Incumplimiento de oferta | Contraté un plan según la oferta publicada, pero me cobran {monto} más cada mes.
-financiero | Repactación no informada | El banco repactó mi deuda sin mi autorización y ahora me cobra intereses por {monto}.
-financiero | Cobro de seguro no contratado | En el estado de cuenta de la tarjeta aparece un seguro que nunca contraté, de {monto} mensuales.
-financiero | Compras no reconocidas con tarjeta | Desconozco compras por {monto} hechas con mi tarjeta y no me restituyen el dinero.
-financiero | Cobranza extrajudicial abusiva | Me llaman varias veces al día, también los fines de semana, por una deuda que ya pagué.
-comercio | Producto defectuoso y garantía legal | El refrigerador que compré falló al mes y la tienda se niega a cambiarlo dentro de la garantía legal.
-comercio | Despacho no realizado | Pagué {monto} por una compra con despacho a domicilio y nunca llegó.
-comercio | Incumplimiento de oferta | La tienda publicó un televisor en oferta y al pagar me cobró {monto}, el precio normal.
-comercio | Derecho a retracto en compra por internet | Quise ejercer el retracto de una compra por internet dentro de plazo y la tienda no lo acepta.
-transporte | Cancelación de vuelo sin reembolso | Me cancelaron el vuelo y la empresa no devuelve el valor del pasaje ({monto}).
-transporte | Pérdida de equipaje | Mi equipaje no llegó a destino y la empresa no responde por la indemnización.
-servicios básicos | Corte de suministro sin aviso | Cortaron el suministro por dos días sin aviso previo y sin compensación.
-servicios básicos | Cobro excesivo en la boleta | La boleta del mes llegó por {monto}, el triple de mi consumo habitual.
-salud | Cobro de prestación cubierta | Me cobraron {monto} por una prestación que debía estar cubierta por mi plan.
-inmobiliario | Defectos de construcción en vivienda nueva | El departamento tiene filtraciones y la inmobiliaria no responde por la garantía.
-turismo | Paquete turístico no prestado | Pagué un paquete turístico de {monto} y la agencia canceló el viaje sin devolver el dinero.
-educación | Cobro de mensualidades tras el retiro | Me retiré dentro de plazo y el instituto sigue cobrando {monto} de mensualidad.
+[telecomunicaciones]
+Cobro indebido en boleta | En la boleta aparece un cobro de {monto} por servicios que nunca contraté.
+Cortes reiterados de internet | El internet se corta seguido y no descuentan los días sin servicio.
+Portabilidad no realizada | Pedí la portabilidad hace más de dos semanas y la empresa no la ejecuta.
+Incumplimiento de oferta | Contraté un plan según la oferta publicada, pero me cobran {monto} más al mes.
+[financiero]
+Repactación no informada | El banco repactó mi deuda sin mi autorización y me cobra intereses por {monto}.
+Cobro de seguro no contratado | En la tarjeta aparece un seguro que nunca contraté, de {monto} mensuales.
+Compras no reconocidas con tarjeta | Desconozco compras por {monto} con mi tarjeta y no me las devuelven.
+Cobranza extrajudicial abusiva | Me llaman varias veces al día, también los domingos, por una deuda ya pagada.
+[comercio]
+Producto defectuoso y garantía legal | El refrigerador falló al mes y la tienda no lo cambia en garantía.
+Despacho no realizado | Pagué {monto} por una compra con despacho a domicilio y nunca llegó.
+Incumplimiento de oferta | Publicaron un televisor en oferta y al pagar me cobraron {monto}, el precio normal.
+Derecho a retracto en compra por internet | Ejercí el retracto de una compra web a tiempo y no lo aceptan.
+[transporte]
+Cancelación de vuelo sin reembolso | Me cancelaron el vuelo y no devuelven el valor del pasaje ({monto}).
+Pérdida de equipaje | Mi equipaje no llegó a destino y la empresa no responde por la indemnización.
+[servicios básicos]
+Corte de suministro sin aviso | Cortaron el suministro por dos días sin aviso previo y sin compensación.
+Cobro excesivo en la boleta | La boleta del mes llegó por {monto}, el triple de mi consumo habitual.
+[salud]
+Cobro de prestación cubierta | Me cobraron {monto} por una prestación que debía cubrir mi plan de salud.
+[inmobiliario]
+Defectos de construcción en vivienda nueva | El departamento tiene filtraciones y no responden la garantía.
+[turismo]
+Paquete turístico no prestado | Pagué un paquete de {monto}; la agencia canceló el viaje y no lo devuelve.
+[educación]
+Cobro de mensualidades tras el retiro | Me retiré a tiempo y el instituto sigue cobrando {monto} al mes.
 """
-# institution | subject | what the person says (not a consumer matter: orient and close)
+# institution, then: subject | what the person says (not a consumer matter: orient and close)
 _OUT_OF_SCOPE = """
-Dirección del Trabajo | Despido sin pago de finiquito | Mi empleador me despidió y no me ha pagado el finiquito.
-Municipalidad | Ruidos molestos de un vecino | Un vecino hace fiestas todas las noches y no me deja dormir.
-Corporación de Asistencia Judicial | Deuda entre particulares | Le presté dinero a un conocido y no me lo devuelve.
-Servicio de Impuestos Internos | Cobro de contribuciones | Me llegó un cobro de contribuciones que creo que no corresponde.
-Superintendencia de Pensiones | Error en la cotización previsional | Mi AFP no registra las cotizaciones de varios meses.
+[la Dirección del Trabajo]
+Despido sin pago de finiquito | Mi empleador me despidió y no me ha pagado el finiquito.
+[la municipalidad de su comuna]
+Ruidos molestos de un vecino | Un vecino hace fiestas todas las noches y no me deja dormir.
+[la Corporación de Asistencia Judicial]
+Deuda entre particulares | Le presté dinero a un conocido y no me lo devuelve.
+[el Servicio de Impuestos Internos]
+Cobro de contribuciones | Me llegó un cobro de contribuciones que creo que no corresponde.
+[la Superintendencia de Pensiones]
+Error en la cotización previsional | Mi AFP no registra las cotizaciones de varios meses.
 """
 ANSWERS = {
-    "telecomunicaciones": "Puede exigir el descuento por los días sin servicio y reclamar por escrito a la empresa; "
-    "si no responde, puede presentar un reclamo.",
+    "telecomunicaciones": "Puede exigir el descuento por los días sin servicio y reclamar por escrito a "
+    "la empresa; si no responde, puede presentar un reclamo.",
     "financiero": "Todo seguro o servicio asociado requiere su aceptación expresa (Ley 19.496, art. 17 B); "
     "puede pedir su anulación y la devolución de lo cobrado.",
     "comercio": "La garantía legal es de seis meses y permite elegir entre reparación, cambio o devolución "
@@ -110,15 +124,15 @@ ANSWERS = {
     "o a un viaje alternativo, además de una compensación.",
     "servicios básicos": "La interrupción del suministro da derecho a compensación; reclame primero a la "
     "empresa y luego ante la Superintendencia.",
-    "salud": "Reclame primero ante la institución de salud y, si no responde, ante la Superintendencia de Salud.",
+    "salud": "Reclame primero ante la institución de salud y, si no responde, ante la Superintendencia.",
     "inmobiliario": "La inmobiliaria responde por las fallas de construcción; reclame por escrito y guarde "
     "fotografías de los daños.",
     "turismo": "Si el servicio no se prestó, tiene derecho a la devolución íntegra de lo pagado.",
-    "educación": "El contrato de servicios educacionales admite retracto dentro de 10 días desde la matrícula.",
+    "educación": "El contrato de servicios educacionales admite retracto hasta 10 días tras la matrícula.",
 }
 COMPANY = {
     "acoge": "Revisamos el caso y acogemos lo solicitado: devolveremos {monto} dentro de 10 días hábiles.",
-    "acoge_parcialmente": "Ofrecemos un abono de {monto} como solución parcial; el resto corresponde al contrato.",
+    "acoge_parcialmente": "Ofrecemos un abono de {monto} como solución parcial; el resto es lo pactado.",
     "no_acoge": "Según nuestros registros el cobro corresponde a lo contratado; no acogemos la solicitud.",
 }
 OUTCOMES = {
@@ -127,7 +141,8 @@ OUTCOMES = {
     "no_acoge": "PROVEEDOR NO ACOGE",
 }
 SUMMARIES = {
-    "PROVEEDOR ACOGE": "El proveedor acogió el reclamo y devolverá {monto}; se informó a la persona consumidora.",
+    "PROVEEDOR ACOGE": "El proveedor acogió el reclamo y devolverá {monto}; se informó a la persona "
+    "consumidora.",
     "ACOGE PARCIALMENTE": "El proveedor ofreció una solución parcial ({monto}); se informó a la persona "
     "consumidora de sus opciones.",
     "PROVEEDOR NO ACOGE": "El proveedor no acogió el reclamo; se orientó a la persona consumidora sobre la "
@@ -140,12 +155,19 @@ RULINGS = {
     "SENTENCIA DESFAVORABLE": "El juzgado rechaza la denuncia por falta de prueba del cobro.",
     "CONSUMIDOR DESISTE": "La persona consumidora se desiste de la acción.",
 }
-OBSERVATIONS = [
-    "Falta indicar el monto que devolverá el proveedor.",
-    "Precisar el plazo que comprometió la empresa.",
-    "El resumen no coincide con la respuesta del proveedor; revisar.",
-    "Completar la orientación entregada a la persona consumidora.",
-]
+OBSERVATIONS = {  # what a supervisor asks to correct before approving a closure, by stage
+    "consulta": [
+        "Citar el artículo de la Ley 19.496 en que se funda la respuesta.",
+        "Completar la orientación: indicar cómo reclamar si la empresa no responde.",
+    ],
+    "reclamo": [
+        "Falta indicar el monto que devolverá el proveedor.",
+        "Precisar el plazo que comprometió la empresa.",
+        "El resumen no coincide con la respuesta del proveedor; revisar.",
+    ],
+    "judicial": ["Indicar el rol de la causa y el monto de la multa."],
+    "no_consumo": ["Agregar la dirección y el horario de la institución sugerida."],
+}
 REVIEWS = [
     ("contactar_ejecutivo", "Se conversó con el ejecutivo: alta demanda en la oficina; responderá hoy."),
     ("contactar_ejecutivo", "Se pidió priorizar el caso en la bandeja."),
@@ -164,17 +186,17 @@ class Arc:
 
 
 ARCS: Mapping[str, Arc] = {
-    "consulta": Arc(33, "inquiry"),
+    "consulta": Arc(31, "inquiry"),
     "consulta_escalada": Arc(4, "inquiry"),
-    "consulta_pendiente": Arc(3, "inquiry", ("proponer_cierre",)),
-    "reclamo_digital": Arc(17, "complaint"),
-    "reclamo_carta": Arc(14, "complaint"),
+    "consulta_pendiente": Arc(5, "inquiry", ("proponer_cierre",)),
+    "reclamo_digital": Arc(15, "complaint"),
+    "reclamo_carta": Arc(13.5, "complaint"),
     "reclamo_recordatorio": Arc(5, "complaint"),
     "reclamo_sin_respuesta": Arc(7, "complaint"),
     "reclamo_desiste": Arc(2, "complaint"),
-    "reclamo_judicial": Arc(3, "complaint", window=(DAYS, 95)),
-    "reclamo_judicial_pendiente": Arc(2, "complaint", ("registrar_audiencia",), window=(100, 45)),
-    "reclamo_pendiente": Arc(5, "complaint", ("trasladar", "proponer_cierre")),
+    "reclamo_judicial": Arc(2, "complaint", window=(DAYS, 95)),
+    "reclamo_judicial_pendiente": Arc(1.5, "complaint", ("registrar_audiencia",), window=(100, 45)),
+    "reclamo_pendiente": Arc(8, "complaint", ("trasladar", "proponer_cierre")),
     "no_consumo": Arc(4, "out_of_scope"),
     "no_consumo_pendiente": Arc(1, "out_of_scope", ("proponer_cierre",)),
 }
@@ -192,17 +214,23 @@ DELAYS: Mapping[str, tuple[float, float]] = {
     "proponer_cierre:judicial": (5.0, 15.0),
     "proponer_cierre_nr": (0.3, 3.0),
     "corregir": (0.1, 1.5),
-    "visar_cierre": (0.05, 2.0),
+    "visar_cierre": (0.1, 2.5),
     "preparar_denuncia": (1.0, 5.0),
     "registrar_audiencia": (10.0, 20.0),
     "revisar_atraso": (0.2, 3.0),
     "traspaso": (0.3, 2.0),
+    "toma": (0.02, 0.4),
 }
-SLOWED = frozenset({"trasladar", "proponer_cierre:consulta", "proponer_cierre:reclamo", "proponer_cierre:no_consumo"})
+CLAIMED = frozenset({"trasladar", "proponer_cierre"})  # a web case's first task, which its ejecutivo takes
+SLOWED = frozenset(
+    {"trasladar", "proponer_cierre:consulta", "proponer_cierre:reclamo", "proponer_cierre:no_consumo"}
+)
 
 
 @dataclass(frozen=True)
 class Provider:
+    """A fictitious company: portal (answers digitally) or letter."""
+
     name: str
     market: str
     digital: bool
@@ -221,7 +249,7 @@ class Plan:
     region: str
     handler: Actor
     opener: Actor
-    provider: Provider | None
+    provider: Provider  # unused for a no consumo case
     answer: str
     amount: str
     slow: bool
@@ -231,6 +259,7 @@ class Plan:
     transfer_to: str | None = None
     folio: str = ""
     reminded: bool = False
+    claimed: bool = False
     returned: bool = False
     next_look: datetime | None = None
     act_at: dict[str, datetime | None] = field(default_factory=dict)
@@ -238,6 +267,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class OpenTask:
+    """What a person sees of an open task in their bandeja."""
+
     id: str
     element_id: str
     created_at: datetime
@@ -246,6 +277,8 @@ class OpenTask:
 
 @dataclass
 class Sim:
+    """The simulation's fixed parts: the system, the seeded dice, the final instant, the staff."""
+
     system: System
     rng: random.Random
     end: datetime
@@ -253,7 +286,16 @@ class Sim:
 
 
 def _rows(table: str) -> list[list[str]]:
-    return [[cell.strip() for cell in line.split("|")] for line in table.strip().splitlines()]
+    """A ``|`` table's rows; a ``[section]`` line puts its name first in the rows below it."""
+    rows, section = [], ""
+    for line in table.strip().splitlines():
+        if line.startswith("["):
+            section = line.strip("[]")
+        else:
+            rows.append(
+                [section, *(cell.strip() for cell in line.split("|"))] if section else line.split("|")
+            )
+    return [[cell.strip() for cell in row] for row in rows]
 
 
 def _ascii(text: str) -> str:
@@ -270,7 +312,9 @@ def _providers() -> list[Provider]:
     for i, (name, market, mode, weight) in enumerate(_rows(_PROVIDERS)):
         slug = "-".join(_ascii(name).lower().replace(".", "").split()[:2])
         email = f"reclamos.{slug}@ejemplo.cl"
-        out.append(Provider(name, market, mode == "portal", int(weight), _rut(76_100_000 + 91_357 * i), email))
+        out.append(
+            Provider(name, market, mode == "portal", int(weight), _rut(76_010_000 + 52_631 * i), email)
+        )
     return out
 
 
@@ -344,7 +388,7 @@ def _later(start: datetime, days: float, region: str) -> datetime:
 
 
 def _quota(rng: random.Random, weights: Mapping[str, float], n: int) -> list[str]:
-    """``n`` labels in proportion to ``weights`` (largest remainder; each at least once if n allows), shuffled."""
+    """``n`` labels in proportion to ``weights`` (largest remainder, each once at least), shuffled."""
     total = sum(weights.values())
     exact = {k: n * w / total for k, w in weights.items()}
     floor = 1 if n >= len(weights) else 0
@@ -400,7 +444,7 @@ def _intake(rng: random.Random, plan: Plan, channel: str, platform: str, home: s
         "platform": platform,
         "consumer": _consumer(rng, home),
     }
-    if plan.provider is None:
+    if ARCS[plan.arc].kind == "out_of_scope":
         _, subject, text = rng.choice(_rows(_OUT_OF_SCOPE))
     else:
         data["provider"] = {"rut": plan.provider.rut, "name": plan.provider.name}
@@ -439,11 +483,11 @@ def _plan(sim: Sim, arc: str, channel: str) -> Plan:
         region="13" if platform == "CC" else region,
         handler=sim.staff[handler],
         opener=Actor("portal_web", "sistema", channel="web") if channel == "web" else sim.staff[handler],
-        provider=None if ARCS[arc].kind == "out_of_scope" else _provider(rng, arc),
+        provider=_provider(rng, arc),
         answer="no_acoge" if "judicial" in arc else answer,
         amount=f"${rng.randrange(9_990, 899_990, 1_000):,}".replace(",", "."),
         slow=platform != "CC" and rng.random() < 0.12,
-        returns=rng.random() < 0.15,
+        returns=rng.random() < 0.17,
         reviews=rng.random() < 0.75,
         stall=rng.choice(ARCS[arc].stall) if ARCS[arc].stall else "",
     )
@@ -461,3 +505,370 @@ def _population(sim: Sim, count: int) -> list[Plan]:
         others = [r for r in regions if r.code != plan.region]
         plan.transfer_to = sim.rng.choices(others, weights=[r.population for r in others])[0].code
     return plans
+
+
+# --- the simulation: people act on their open tasks while the clock advances in daily ticks ---
+
+Step = Callable[[Sim, Plan, OpenTask, str, datetime], tuple[Actor, dict[str, Any]]]
+
+
+def _open_tasks(system: System, folio: str) -> tuple[str, list[OpenTask]]:
+    """The case's stage and its open tasks, oldest first."""
+    with system.db.reading() as s:
+        case_id, stage = s.execute(select(Case.id, Case.stage).where(Case.folio == folio)).one()
+        rows = s.execute(
+            select(HumanTask)
+            .where(HumanTask.case_id == case_id, HumanTask.status == "open")
+            .order_by(HumanTask.created_at, HumanTask.element_id)
+        ).scalars()
+        return stage, [OpenTask(t.id, t.element_id, t.created_at, dict(t.context or {})) for t in rows]
+
+
+def _delay_key(plan: Plan, task: OpenTask, stage: str) -> str:
+    element = task.element_id
+    if element.startswith("revisar_atraso"):
+        return "revisar_atraso"
+    if element.startswith("proponer_cierre") and task.context.get("observaciones_visacion"):
+        return "corregir"
+    if element == "proponer_cierre":
+        return "proponer_cierre:" + ("callcenter" if plan.handler.platform_code == "CC" else stage)
+    return element
+
+
+def _answer_time(sim: Sim, plan: Plan, task: OpenTask) -> datetime | None:
+    """When the company's answer arrives (by letter: when staff register it); some wait for the reminder."""
+    if plan.arc == "reclamo_sin_respuesta" or (plan.arc == "reclamo_recordatorio" and not plan.reminded):
+        return None
+    low, high = (1.0, 6.0) if plan.reminded else (0.5, 8.0) if plan.provider.digital else (2.0, 10.5)
+    return _later(task.created_at, sim.rng.uniform(low, high), plan.region)
+
+
+def _act_time(sim: Sim, plan: Plan, task: OpenTask, stage: str) -> datetime | None:
+    """When someone completes this task; None when nobody will (a stalled case, a silent company)."""
+    if task.element_id == "registrar_respuesta":
+        return _answer_time(sim, plan, task)
+    key = _delay_key(plan, task, stage)
+    if (key == "revisar_atraso" and not plan.reviews) or task.element_id == plan.stall:
+        return None
+    low, high = DELAYS[key]
+    days = sim.rng.uniform(low, high) + (sim.rng.uniform(4.0, 8.0) if plan.slow and key in SLOWED else 0.0)
+    return _later(task.created_at, days, plan.region)
+
+
+Due = tuple[datetime, str, OpenTask]  # when, what ("traspaso", "toma" or the task's id), on which task
+
+
+def _memo(sim: Sim, plan: Plan, key: str, task: OpenTask) -> datetime:
+    """The time of a side action (transfer, claim), drawn once."""
+    if key not in plan.act_at:
+        plan.act_at[key] = _later(task.created_at, sim.rng.uniform(*DELAYS[key]), plan.region)
+    return plan.act_at[key] or task.created_at
+
+
+def _side_actions(sim: Sim, plan: Plan, task: OpenTask) -> list[Due]:
+    """What people do around a task without completing it: a transfer, a web case taken into a bandeja."""
+    out = []
+    if task.element_id == "registrar_respuesta" and plan.transfer_to:
+        out.append((_memo(sim, plan, "traspaso", task), "traspaso", task))
+    if plan.intake["channel"] == "web" and not plan.claimed and task.element_id in CLAIMED:
+        out.append((_memo(sim, plan, "toma", task), "toma", task))
+    return out
+
+
+def _due(sim: Sim, plan: Plan, stage: str, open_: list[OpenTask]) -> list[Due]:
+    """Every pending action with its time, drawn once per task so that looking again changes nothing."""
+    due: list[Due] = []
+    for task in open_:
+        if task.id not in plan.act_at:
+            plan.act_at[task.id] = _act_time(sim, plan, task, stage)
+        when = plan.act_at[task.id]
+        if when is not None:
+            due.append((when, task.id, task))
+        due += _side_actions(sim, plan, task)
+    return due
+
+
+def _look(sim: Sim, plan: Plan, at: datetime) -> datetime | None:
+    """Let the case's people do what is due by ``at``; returns when the case next needs someone."""
+    if not plan.folio:
+        with sim.system.db.writing() as s:
+            plan.folio = cases.open_case(s, sim.system.store, plan.intake, plan.opener, at).folio
+    for _ in range(8):
+        stage, open_ = _open_tasks(sim.system, plan.folio)
+        due = _due(sim, plan, stage, open_)
+        if not due:
+            return None
+        when, key, task = min(due, key=lambda item: (item[0], item[1]))
+        if when > at or at > sim.end:
+            return max(when, at)
+        _act(sim, plan, key, task, stage, at)
+        at += timedelta(minutes=sim.rng.randint(3, 15))
+    return at
+
+
+def _act(sim: Sim, plan: Plan, key: str, task: OpenTask, stage: str, at: datetime) -> None:
+    """One step through the services, in its own transaction."""
+    if key == "traspaso":
+        _transfer(sim, plan, at)
+    elif key == "toma":
+        with sim.system.db.writing() as s:
+            tasks.claim_task(s, task.id, plan.handler, at)
+        plan.claimed = True
+    elif task.element_id == "registrar_respuesta":
+        _company_answers(sim, plan, task, at)
+    else:
+        key = "revisar_atraso" if task.element_id.startswith("revisar_atraso") else task.element_id
+        actor, data = STEPS[key](sim, plan, task, stage, at)
+        with sim.system.db.writing() as s:
+            tasks.complete_task(s, sim.system.store, task.id, data, actor, at)
+        plan.reminded = plan.reminded or task.element_id == "enviar_recordatorio"
+        plan.claimed = plan.claimed or actor == plan.handler
+
+
+def _supervisor(sim: Sim, plan: Plan) -> Actor:
+    return sim.staff[f"supervisor{plan.region}"]
+
+
+def _lawyer(sim: Sim, plan: Plan) -> Actor:
+    return sim.staff[f"abogado{plan.region}"]
+
+
+def _transfer(sim: Sim, plan: Plan, at: datetime) -> None:
+    """The supervisor moves the case to the region the consumer moved to."""
+    dest = plan.transfer_to or plan.region
+    town = refdata.comunas()[f"{dest}101"].name  # the region's capital
+    reason = f"La persona consumidora se mudó a {town} y pide seguir el caso en esa región."
+    with sim.system.db.writing() as s:
+        transfers.transfer_case(
+            s, sim.system.store, plan.folio, _supervisor(sim, plan), reason, at, to_user=f"ejecutivo{dest}"
+        )
+    plan.region, plan.handler, plan.transfer_to = dest, sim.staff[f"ejecutivo{dest}"], None
+
+
+def _company_answers(sim: Sim, plan: Plan, task: OpenTask, at: datetime) -> None:
+    """A portal company answers digitally (message); a letter is registered by the ejecutivo."""
+    text = COMPANY[plan.answer].format(monto=plan.amount)
+    with sim.system.db.writing() as s:
+        if plan.provider.digital:
+            company = Actor(
+                plan.provider.email.split("@")[0].removeprefix("reclamos."), "proveedor", channel="web"
+            )
+            payload = {"resultado": plan.answer, "texto": text}
+            messages.deliver_message(
+                s, sim.system.store, plan.folio, "respuesta_proveedor", payload, company, at
+            )
+        else:
+            data = {
+                "resultado_proveedor": plan.answer,
+                "respuesta_proveedor_texto": text,
+                "fecha_respuesta": deadlines.local_date(at).isoformat(),
+            }
+            tasks.complete_task(s, sim.system.store, task.id, data, plan.handler, at)
+
+
+def _reply_medium(rng: random.Random, plan: Plan) -> str:
+    """How the answer reaches the person: as they came, by e-mail if they gave one, else by letter."""
+    channel, email = plan.intake["channel"], plan.intake["consumer"].get("email")
+    if channel == "phone":
+        return "telefono"
+    if channel == "in_person" and rng.random() < 0.6:
+        return "presencial"
+    return "correo" if email and channel != "written" else "carta"
+
+
+def _forward(sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    medium = "portal" if plan.provider.digital else sim.rng.choice(["carta", "correo"])
+    data = {"medio_traslado": medium, "contacto_proveedor": plan.provider.email}
+    if medium == "carta":
+        del data["contacto_proveedor"]
+    return plan.handler, data
+
+
+def _remind(sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    medium = "portal" if plan.provider.digital else "carta"
+    note = "Venció el plazo de respuesta sin que la empresa respondiera el traslado."
+    return plan.handler, {"medio_recordatorio": medium, "nota_recordatorio": note}
+
+
+def _inquiry(sim: Sim, plan: Plan, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    if plan.arc == "consulta_escalada":
+        text = "La persona consumidora pide mediación con la empresa: pasa a reclamo."
+        return plan.handler, {"accion": "escalar_reclamo", "respuesta": text}
+    medium = _reply_medium(sim.rng, plan)
+    return plan.handler, {
+        "accion": "responder",
+        "medio_respuesta": medium,
+        "respuesta": ANSWERS[plan.provider.market],
+    }
+
+
+def _complaint(sim: Sim, plan: Plan, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    if "judicial" in plan.arc:
+        text = "El proveedor no acogió el reclamo: pasa al abogado para denunciar ante el Juzgado de Policía."
+        return plan.handler, {"accion": "etapa_judicial", "resumen_cierre": text}
+    outcome = "CONSUMIDOR DESISTE" if plan.arc == "reclamo_desiste" else OUTCOMES[plan.answer]
+    summary = SUMMARIES[outcome].format(monto=plan.amount)
+    return plan.handler, {"accion": "cerrar", "outcome": outcome, "resumen_cierre": summary}
+
+
+def _ruling(sim: Sim, plan: Plan, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    outcome = sim.rng.choices(list(RULINGS), weights=[50, 25, 15, 10])[0]
+    return _lawyer(sim, plan), {
+        "outcome": outcome,
+        "fecha_sentencia": deadlines.local_date(at).isoformat(),
+        "resumen_sentencia": RULINGS[outcome].format(monto=plan.amount),
+    }
+
+
+def _orientation(sim: Sim, plan: Plan, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    institution = next(row[0] for row in _rows(_OUT_OF_SCOPE) if row[1] == plan.intake["subject"])
+    return plan.handler, {
+        "orientacion": f"No es una relación de consumo: se orientó a dirigirse a {institution}.",
+        "institucion_sugerida": institution,
+        "medio_respuesta": _reply_medium(sim.rng, plan),
+    }
+
+
+SUMMARY_FIELD = {"consulta": "respuesta", "reclamo": "resumen_cierre", "judicial": "resumen_sentencia"}
+PROPOSALS: Mapping[str, Callable[[Sim, Plan, datetime], tuple[Actor, dict[str, Any]]]] = {
+    "consulta": _inquiry,
+    "reclamo": _complaint,
+    "judicial": _ruling,
+    "no_consumo": _orientation,
+}
+
+
+def _propose(sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    """The stage's closing proposal; after a return, corrected as the observations ask."""
+    actor, data = PROPOSALS[stage](sim, plan, at)
+    observation = task.context.get("observaciones_visacion")
+    if observation:
+        text_field = SUMMARY_FIELD.get(stage, "orientacion")
+        data[text_field] += f" Se corrige según la visación ({str(observation).rstrip('.')})."
+    return actor, data
+
+
+def _no_answer(
+    sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime
+) -> tuple[Actor, dict[str, Any]]:
+    text = "El proveedor no respondió el traslado ni el recordatorio; se orientó sobre la vía judicial."
+    return plan.handler, {"accion": "cerrar", "resumen_cierre": text}
+
+
+def _approve(sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    """Visación by the region's supervisor (never the proposer); some closures come back once."""
+    if plan.returns and not plan.returned:
+        plan.returned = True
+        return _supervisor(sim, plan), {
+            "decision": "devolver",
+            "observaciones_visacion": sim.rng.choice(OBSERVATIONS[stage]),
+        }
+    return _supervisor(sim, plan), {"decision": "aprobar"}
+
+
+def _review(sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    action, text = sim.rng.choice(REVIEWS)
+    return _supervisor(sim, plan), {"accion_correctiva": action, "observacion": text}
+
+
+def _lawsuit(sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    comuna = refdata.comunas()[plan.intake["consumer"]["comuna"]].name
+    facts = (
+        f"{plan.intake['subject']}: {plan.provider.name} no acogió el reclamo {plan.folio} en la mediación."
+    )
+    return _lawyer(sim, plan), {
+        "juzgado": f"Juzgado de Policía Local de {comuna}",
+        "hechos_denuncia": facts,
+        "fecha_presentacion": deadlines.local_date(at).isoformat(),
+    }
+
+
+def _hearing(sim: Sim, plan: Plan, task: OpenTask, stage: str, at: datetime) -> tuple[Actor, dict[str, Any]]:
+    return _lawyer(sim, plan), {
+        "fecha_audiencia": deadlines.local_date(at).isoformat(),
+        "resumen_audiencia": "Comparecen ambas partes; el tribunal cita a oír sentencia.",
+    }
+
+
+STEPS: Mapping[str, Step] = {
+    "trasladar": _forward,
+    "enviar_recordatorio": _remind,
+    "proponer_cierre": _propose,
+    "proponer_cierre_nr": _no_answer,
+    "visar_cierre": _approve,
+    "revisar_atraso": _review,
+    "preparar_denuncia": _lawsuit,
+    "registrar_audiencia": _hearing,
+}
+
+
+def _fire(sim: Sim, at: datetime) -> set[str]:
+    """Fire every timer due at ``at``; returns the folios of the cases they moved."""
+    report = fire_due_timers(sim.system.db, sim.system.store, at)
+    while report.fired + report.failed + report.skipped >= 100:  # a full batch: there may be more
+        report = fire_due_timers(sim.system.db, sim.system.store, at)
+    with sim.system.db.reading() as s:
+        moved = select(Case.folio).join(Timer, Timer.case_id == Case.id).where(Timer.fired_at >= at)
+        return {folio for folio in s.execute(moved).scalars() if folio}
+
+
+class Run:
+    """The simulated clock: a queue of (when, plan) looks, and the timers fired at 08:30 every day."""
+
+    def __init__(self, sim: Sim, plans: list[Plan]) -> None:
+        self.sim, self.plans = sim, plans
+        self.queue = [(p.opened_at, i) for i, p in enumerate(plans)]
+        heapq.heapify(self.queue)
+        self.by_folio: dict[str, int] = {}
+        for plan in plans:
+            plan.next_look = plan.opened_at
+
+    def schedule(self, i: int, when: datetime | None) -> None:
+        plan = self.plans[i]
+        plan.next_look = when if when is not None and when <= self.sim.end else None
+        if plan.next_look is not None:
+            heapq.heappush(self.queue, (plan.next_look, i))
+
+    def wake(self, at: datetime) -> None:
+        """Fire the timers due at ``at`` and wake the cases they moved (a new task may need someone)."""
+        soon = at + timedelta(minutes=1)
+        for folio in _fire(self.sim, at):
+            i = self.by_folio[folio]
+            pending = self.plans[i].next_look
+            if pending is None or soon < pending:
+                self.schedule(i, soon)
+
+    def run_until(self, until: datetime) -> None:
+        """Let every case whose look falls before ``until`` act, in time order."""
+        while self.queue and self.queue[0][0] < until:
+            at, i = heapq.heappop(self.queue)
+            plan = self.plans[i]
+            if at != plan.next_look:
+                continue  # superseded by an earlier wake-up
+            when = _look(self.sim, plan, at)
+            self.by_folio[plan.folio] = i
+            self.schedule(i, when)
+
+    def days(self) -> None:
+        """Day by day from the first intake to ``end``: timers at 08:30, then the day's work."""
+        day = deadlines.local_date(min(p.opened_at for p in self.plans))
+        while (tick := datetime.combine(day, time(8, 30), tzinfo=CHILE).astimezone(UTC)) <= self.sim.end:
+            self.run_until(tick)
+            self.wake(tick)
+            day += timedelta(days=1)
+            self.run_until(min(datetime.combine(day, time(0), tzinfo=CHILE).astimezone(UTC), self.sim.end))
+        self.run_until(self.sim.end)
+        self.wake(self.sim.end)
+
+
+def load_demo(system: System, now: datetime, count: int = 300, seed: int = 2026) -> int:
+    """Create the demo accounts and, if there are no cases yet, ``count`` cases; returns how many."""
+    end = now.astimezone(UTC)
+    _ensure_users(system, end - timedelta(days=DAYS + 30))
+    with system.db.reading() as s:
+        if s.execute(select(func.count(Case.id))).scalar_one():
+            return 0
+    sim = Sim(system, random.Random(seed), end, _actors())
+    plans = _population(sim, count)
+    Run(sim, plans).days()
+    return sum(1 for plan in plans if plan.folio)

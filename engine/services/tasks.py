@@ -189,3 +189,30 @@ def _four_eyes(s: Session, case_id: int, element_ids: tuple[str, ...], actor: Ac
     if closer == actor.username:
         raise FourEyes("no puede visar un cierre que usted mismo propuso: debe hacerlo otra persona")
     return closer
+
+
+def release_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskView:
+    """Give a claimed task back to the team's unclaimed pool (only its holder or a supervisor)."""
+    task, case = _visible_task(s, task_id, actor)
+    if task.status != "open":
+        raise TaskNotReady("la tarea ya fue completada o ya no está disponible")
+    if task.assignee not in (actor.username, None) and actor.role not in ("supervisor", "abogado"):
+        raise Forbidden("solo quien tomó la tarea o un/a supervisor/a puede liberarla")
+    if task.assignee is not None:
+        task.assignee = None
+        caselog.append_log(
+            s,
+            case.id,
+            [
+                LogEvent(
+                    "task_released",
+                    f"Tarea liberada: {task.name}",
+                    actor=actor.username,
+                    role=actor.role,
+                    channel=actor.channel,
+                    element_id=task.element_id,
+                )
+            ],
+            now,
+        )
+    return _view(task, case)

@@ -206,7 +206,7 @@ def test_deadline_warning_then_breach_escalates_without_stopping_work(sys_, cloc
     assert fire(scn, 2024, 9, 26) == 1
     assert scn.open_elements() == ["proponer_cierre", "revisar_atraso_consulta"]
     assert scn.file().summary.due_status == "fuera_de_plazo"
-    assert {u for u, _ in scn.notifications()} == {"eje13", "sup13"}
+    assert {u for u, _ in scn.notifications()} == {"eje13", "eje13b", "sup13"}
     scn.do(
         "proponer_cierre",
         {"accion": "responder", "medio_respuesta": "correo", "respuesta": "Respuesta tardía."},

@@ -1,0 +1,135 @@
+"""The case file page's data: the case, its open tasks with their forms, letters and diagram state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access import Actor, can_work
+from ..catalog import Catalog
+from ..errors import NotFound
+from ..forms import Form
+from ..models import HumanTask, Instance, Platform
+from ..store import CatalogStore
+from .cases import CaseDetail, case_detail, find_case
+from .documents import DocumentView, list_documents
+
+
+@dataclass(frozen=True)
+class TaskForm:
+    id: str
+    name: str
+    element_id: str
+    role: str
+    assignee: str | None
+    due_on: date | None
+    context: Mapping[str, Any]
+    form: Form | None
+    workable: bool
+    letters: list[str]
+
+
+@dataclass(frozen=True)
+class DiagramState:
+    """One BPMN file the case went through: what to highlight in it."""
+
+    file: str
+    visited: list[str]
+    current: list[str]
+
+
+@dataclass(frozen=True)
+class CasePage:
+    detail: CaseDetail
+    platform_name: str
+    holder: str | None
+    tasks: list[TaskForm]
+    documents: list[DocumentView]
+    diagrams: list[DiagramState]
+    letters: list[str]
+
+
+def _file_of(cat: Catalog, process_id: str) -> str | None:
+    """The file that defines a process, or the file holding an embedded subprocess of that id."""
+    if process_id in cat.processes:
+        return cat.processes[process_id].file
+    needle = f'id="{process_id}"'.encode()
+    return next(
+        (path for path, body in cat.files.items() if path.startswith("processes/") and needle in body), None
+    )
+
+
+def _diagrams(cat: Catalog, inst: Instance, tasks: list[HumanTask]) -> list[DiagramState]:
+    visited: dict[str, set[str]] = {}
+    current: dict[str, set[str]] = {}
+    for process_id, ids in (inst.visited or {}).items():
+        file = _file_of(cat, process_id)
+        if file:
+            visited.setdefault(file, set()).update(ids)
+    for task in tasks:
+        file = _file_of(cat, task.process_id)
+        if file:
+            current.setdefault(file, set()).add(task.element_id)
+    main = _file_of(cat, inst.process_id)
+    files = sorted(set(visited) | set(current), key=lambda f: (f != main, f))
+    return [DiagramState(f, sorted(visited.get(f, ())), sorted(current.get(f, ()))) for f in files]
+
+
+def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: datetime) -> CasePage:
+    """Everything the case file shows, read from projections and the pinned content version."""
+    detail = case_detail(s, folio, actor, now)
+    case = find_case(s, folio, actor)
+    inst = s.get(Instance, case.id)
+    if inst is None:
+        raise NotFound(f"el caso {folio} no tiene proceso")
+    cat = store.get(s, inst.version_id)
+    tasks = list(
+        s.execute(
+            select(HumanTask)
+            .where(HumanTask.case_id == case.id, HumanTask.status == "open")
+            .order_by(HumanTask.created_at)
+        ).scalars()
+    )
+    forms = [
+        TaskForm(
+            t.id,
+            t.name,
+            t.element_id,
+            t.role,
+            t.assignee,
+            t.due_on,
+            dict(t.context or {}),
+            cat.forms.get(t.form_id) if t.form_id else None,
+            can_work(actor, t),
+            list(t.letters),
+        )
+        for t in tasks
+    ]
+    platform = s.get(Platform, case.platform_code)
+    holder = next((t.assignee for t in tasks if t.assignee), None)
+    return CasePage(
+        detail,
+        platform.name if platform else case.platform_code,
+        holder,
+        forms,
+        list_documents(s, folio, actor),
+        _diagrams(cat, inst, tasks),
+        sorted(cat.letters),
+    )
+
+
+def diagram_xml(s: Session, store: CatalogStore, folio: str, file: str, actor: Actor) -> bytes:
+    """A process file of the case's content version (the caller adds diagram layout when missing)."""
+    case = find_case(s, folio, actor)
+    inst = s.get(Instance, case.id)
+    if inst is None:
+        raise NotFound(f"el caso {folio} no tiene proceso")
+    body = store.get(s, inst.version_id).files.get(f"processes/{file}")
+    if body is None:
+        raise NotFound(f"el diagrama {file} no existe en la versión del caso")
+    return body

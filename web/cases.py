@@ -1,0 +1,173 @@
+"""The case file: header, parties, log timeline, letters, open tasks with their forms, the live diagram;
+and the actions on a case (complete, claim, release, transfer, letters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from engine import bpmn_layout
+from engine.clock import utcnow
+from engine.errors import EngineError, FormInvalid
+from engine.labels import CHANNELS, KINDS, STAGES, STATUSES
+from engine.mail import MailSettings
+from engine.services import casefile, documents, tasks, transfers
+from engine.system import System
+
+from . import formrender
+from .auth import current_actor
+
+bp = Blueprint("cases", __name__)
+_MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}
+
+
+def _system() -> System:
+    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
+
+
+def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
+    """Render the case file; ``task_errors``: {task_id: (values, errors)} to re-show a refused form."""
+    with _system().db.reading() as s:
+        page = casefile.case_page(s, _system().store, folio, current_actor(), utcnow())
+    options = formrender.reference_options()
+    forms = {}
+    for task in page.tasks:
+        values, errors = (task_errors or {}).get(task.id, (formrender.display_values(task.context), {}))
+        if task.form is not None and task.workable:
+            forms[task.id] = formrender.render_form(
+                task.form, values, errors, options, prefix=f"t{task.id[:8]}"
+            )
+    body = render_template(
+        "cases/show.html",
+        page=page,
+        forms=forms,
+        kinds=KINDS,
+        channels=CHANNELS,
+        stages=STAGES,
+        statuses=STATUSES,
+        due_labels=DUE_LABELS,
+        actor=current_actor(),
+    )
+    return body, status
+
+
+@bp.get("/casos/<folio>")
+def show(folio: str) -> ResponseReturnValue:
+    return _page(folio)
+
+
+@bp.post("/casos/<folio>/tareas/<task_id>")
+def complete(folio: str, task_id: str) -> ResponseReturnValue:
+    """Complete a task with its form; refused input comes back beside the fields, nothing changed."""
+    with _system().db.reading() as s:
+        page = casefile.case_page(s, _system().store, folio, current_actor(), utcnow())
+    task = next((t for t in page.tasks if t.id == task_id), None)
+    if task is None or task.form is None:
+        flash("La tarea ya no está abierta.", "warning")
+        return redirect(url_for("cases.show", folio=folio))
+    posted = request.form.to_dict(flat=False)
+    data, parse_errors = formrender.parse_submission(task.form, posted)
+    try:
+        if parse_errors:
+            raise FormInvalid([])
+        with _system().db.writing() as s:
+            tasks.complete_task(s, _system().store, task_id, data, current_actor(), utcnow())
+    except FormInvalid as err:
+        errors = {**formrender.errors_by_field(err), **parse_errors}
+        flash("Revise los campos marcados.", "error")
+        return _page(folio, {task_id: (posted, errors)}, status=422)
+    flash(f"Tarea completada: {task.name}.", "success")
+    return redirect(url_for("cases.show", folio=folio))
+
+
+def _action(folio: str, run: Any, ok: str) -> ResponseReturnValue:
+    try:
+        with _system().db.writing() as s:
+            run(s)
+    except EngineError as err:
+        flash(err.detail, "error")
+    else:
+        flash(ok, "success")
+    return redirect(url_for("cases.show", folio=folio))
+
+
+@bp.post("/casos/<folio>/tareas/<task_id>/tomar")
+def claim(folio: str, task_id: str) -> ResponseReturnValue:
+    return _action(folio, lambda s: tasks.claim_task(s, task_id, current_actor(), utcnow()), "Tarea tomada.")
+
+
+@bp.post("/casos/<folio>/tareas/<task_id>/liberar")
+def release(folio: str, task_id: str) -> ResponseReturnValue:
+    return _action(
+        folio, lambda s: tasks.release_task(s, task_id, current_actor(), utcnow()), "Tarea liberada."
+    )
+
+
+@bp.post("/casos/<folio>/traspasar")
+def transfer(folio: str) -> ResponseReturnValue:
+    form = request.form
+    to_platform = form.get("to_platform", "").strip() or None
+    to_user = form.get("to_user", "").strip() or None
+    try:
+        with _system().db.writing() as s:
+            transfers.transfer_case(
+                s,
+                _system().store,
+                folio,
+                current_actor(),
+                form.get("reason", ""),
+                utcnow(),
+                to_platform=to_platform,
+                to_user=to_user,
+            )
+    except EngineError as err:
+        flash(f"No se pudo traspasar: {err.detail}", "error")
+        return redirect(url_for("cases.show", folio=folio))
+    flash("Caso traspasado.", "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/casos/<folio>/cartas")
+def regenerate(folio: str) -> ResponseReturnValue:
+    letter = request.form.get("letter", "")
+    return _action(
+        folio,
+        lambda s: documents.generate_for_case(s, _system().store, folio, letter, current_actor(), utcnow()),
+        "Carta generada.",
+    )
+
+
+@bp.get("/documentos/<int:doc_id>.<kind>")
+def download(doc_id: int, kind: str) -> Response:
+    if kind not in _MIME:
+        abort(404)
+    with _system().db.writing() as s:
+        name, body = documents.document_file(s, doc_id, kind, current_actor())
+    resp = Response(body, mimetype=_MIME[kind])
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+@bp.post("/casos/<folio>/documentos/<int:doc_id>/enviar")
+def send(folio: str, doc_id: int) -> ResponseReturnValue:
+    to = [x.strip() for x in request.form.get("to", "").split(",") if x.strip()]
+    settings = current_app.config.get("MAIL_SETTINGS") or MailSettings.from_env()
+    return _action(
+        folio,
+        lambda s: documents.send_document(s, doc_id, to, current_actor(), settings, utcnow()),
+        f"Carta enviada a {', '.join(to)}.",
+    )
+
+
+@bp.get("/casos/<folio>/diagramas/<file>")
+def diagram(folio: str, file: str) -> Response:
+    """The BPMN of one process the case ran, with a layout added when the file has none (for bpmn-js)."""
+    with _system().db.reading() as s:
+        xml = casefile.diagram_xml(s, _system().store, folio, file, current_actor())
+    return Response(bpmn_layout.ensure_diagram(xml), mimetype="application/xml")

@@ -1,0 +1,55 @@
+"""The bandeja (inbox): my tasks and my platform's/region's unclaimed ones, filtered and paginated."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from engine.clock import utcnow
+from engine.labels import CHANNELS, KINDS, STAGES
+from engine.services.inbox import DUE_STATES, InboxQuery, inbox
+from engine.system import System
+
+from .auth import current_actor
+
+bp = Blueprint("inbox", __name__)
+DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}
+TABS = {"all": "Todas", "mine": "Mis tareas", "unclaimed": "Sin tomar"}
+
+
+def _system() -> System:
+    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
+
+
+def _query() -> InboxQuery:
+    args = request.args
+    page = args.get("page", "1")
+    return InboxQuery(
+        tab=args.get("tab", "all") if args.get("tab") in TABS else "all",
+        kind=args.get("kind") if args.get("kind") in KINDS else None,
+        stage=args.get("stage") if args.get("stage") in STAGES else None,
+        channel=args.get("channel") if args.get("channel") in CHANNELS else None,
+        due=args.get("due") if args.get("due") in DUE_STATES else None,
+        platform=(args.get("platform") or "").strip()[:20] or None,
+        search=(args.get("q") or "").strip()[:80] or None,
+        page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+    )
+
+
+@bp.get("/bandeja")
+def index() -> str:
+    """The inbox page; with htmx only the results table is re-rendered when filters change."""
+    q = _query()
+    with _system().db.reading() as s:
+        page = inbox(s, current_actor(), q, utcnow())
+    template = "inbox/_results.html" if request.headers.get("HX-Request") else "inbox/index.html"
+    return render_template(
+        template,
+        page=page,
+        q=q,
+        tabs=TABS,
+        kinds=KINDS,
+        stages=STAGES,
+        channels=CHANNELS,
+        due_labels=DUE_LABELS,
+        args=request.args,
+    )
