@@ -200,9 +200,8 @@ def test_deadline_warning_then_breach_escalates_without_stopping_work(sys_, cloc
     assert fire(scn, 2024, 9, 24, 7) == 0
     assert fire(scn, 2024, 9, 24, 9) == 1
     assert scn.file().summary.due_status == "por_vencer"
-    assert scn.notifications() == [
-        ("eje13", f"Caso {scn.folio} por vencer: el plazo de consulta vence el 25-09-2024")
-    ]
+    warning = f"Caso {scn.folio} por vencer: el plazo de consulta vence el 25-09-2024"
+    assert scn.notifications() == [("eje13", warning), ("eje13b", warning)]  # nobody holds it: the platform
     assert fire(scn, 2024, 9, 26) == 1
     assert scn.open_elements() == ["proponer_cierre", "revisar_atraso_consulta"]
     assert scn.file().summary.due_status == "fuera_de_plazo"
