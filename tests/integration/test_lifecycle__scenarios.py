@@ -87,6 +87,12 @@ def test_reclamo_answered_returned_corrected_approved(sys_, clock: Clock) -> Non
         "respuesta_consumidor",
         "respuesta_consumidor",
     ]
+    from engine.services.reports import approval_returns
+    from tests.conftest import ACTORS
+
+    with sys_.db.reading() as s:
+        assert approval_returns(s, ACTORS["sup13"]) == [("eje13", 1)]
+        assert approval_returns(s, ACTORS["sup05"]) == []
     returned = scn.log_entries("approval_returned")
     assert len(returned) == 1 and returned[0].data["cierre_propuesto_por"] == "eje13"
     assert returned[0].data["observaciones_visacion"] == "Falta indicar el monto."
