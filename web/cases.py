@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from engine import bpmn_layout
 from engine.clock import utcnow
-from engine.errors import EngineError, FormInvalid
+from engine.errors import EngineError, FormInvalid, NotFound
 from engine.labels import CHANNELS, KINDS, STAGES, STATUSES
 from engine.mail import MailSettings
 from engine.services import casefile, documents, tasks, transfers
@@ -87,9 +87,13 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
 
 
 def _action(folio: str, run: Any, ok: str) -> ResponseReturnValue:
+    """Run one action in its own transaction; refusals come back as a message on the case page (a case or
+    task out of the actor's scope is a plain 404 page: nothing about it is revealed)."""
     try:
         with _system().db.writing() as s:
             run(s)
+    except NotFound:
+        raise
     except EngineError as err:
         flash(err.detail, "error")
     else:

@@ -16,7 +16,7 @@ from engine.services import cases
 from engine.system import System
 
 from . import formrender
-from .auth import current_actor
+from .auth import current_actor, roles_required
 
 bp = Blueprint("intake", __name__)
 STAFF_CHANNELS = ("in_person", "phone", "written", "mailbox")
@@ -41,6 +41,7 @@ def _render(
 
 
 @bp.get("/casos/nuevo")
+@roles_required("ejecutivo", "supervisor", "abogado")
 def new() -> ResponseReturnValue:
     actor = current_actor()
     channel = request.args.get("canal", "in_person")
@@ -54,6 +55,7 @@ def new() -> ResponseReturnValue:
 
 
 @bp.post("/casos/nuevo")
+@roles_required("ejecutivo", "supervisor", "abogado")
 def create() -> ResponseReturnValue:
     sys_ = _system()
     posted = request.form.to_dict(flat=False)

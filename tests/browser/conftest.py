@@ -1,0 +1,157 @@
+"""Browser fixtures: one headless Debian Chromium per session (Playwright), the app per test on SQLite
+served by waitress on a loopback port, browser contexts with short timeouts, screenshots and sign-in."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from flask import Flask
+
+from engine import mail
+from tests.conftest import ROOT, prepare, require
+from tests.smtp import Inbox
+from web import create_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+PASSWORD = "clave-segura-1"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+TIMEOUT_MS = 8_000
+# No sandbox (containers run as root), no GPU, and nothing that phones home: the suite works offline.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (scripts/sysdeps.sh installs it): Playwright never downloads a browser here."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require("Playwright", "instale las dependencias de desarrollo: pip install -e '.[dev]'")
+    path = chromium_path()
+    require("Chromium", None if path else "instale el paquete Debian chromium (make sysdeps)")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite only: the browser tests check the pages; the services run on PostgreSQL in integration/."""
+    return f"sqlite:///{tmp_path}/ventanilla.db"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """The app as staff use it: CSRF on, plain-http cookies (the test server has no TLS)."""
+    prepared = prepare(database_url)
+    prepared.db.engine.dispose()
+    flask_app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_hex(32),
+            "WTF_CSRF_ENABLED": True,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+        }
+    )
+    yield flask_app
+    flask_app.extensions["ventanilla"].db.engine.dispose()
+
+
+@pytest.fixture
+def mailbox(app: Flask, smtp: tuple[mail.MailSettings, Inbox]) -> Inbox:
+    """Letters e-mailed from the pages go to the loopback SMTP server; its inbox keeps them."""
+    settings, inbox = smtp
+    app.config["MAIL_SETTINGS"] = settings  # read per request, so setting it after start-up is enough
+    return inbox
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app on a real HTTP server (waitress) on a loopback port."""
+    from waitress.server import create_server
+
+    server: Any = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def open_page(browser: Browser, live_server: str) -> Iterator[Callable[[], Page]]:
+    """A page in a fresh browser context (its own cookies: one person each); a script error fails the test."""
+    opened: list[BrowserContext] = []
+    script_errors: list[str] = []
+
+    def open_one() -> Page:
+        context = browser.new_context(
+            base_url=live_server,
+            locale="es-CL",
+            timezone_id="America/Santiago",
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        opened.append(context)
+        new_page = context.new_page()
+        new_page.on("pageerror", lambda err: script_errors.append(f"{new_page.url}: {err}"))
+        return new_page
+
+    yield open_one
+    for context in opened:
+        context.close()
+    assert not script_errors, f"errores de JavaScript en las páginas: {script_errors}"
+
+
+@pytest.fixture
+def page(open_page: Callable[[], Page]) -> Page:
+    return open_page()
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form and land on the inbox."""
+    page.goto("/ingresar")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Ingresar").click()
+    page.wait_for_url("**/bandeja")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot under test-artifacts/screenshots/ (git-ignored), for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

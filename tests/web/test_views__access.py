@@ -1,0 +1,104 @@
+"""Every staff view and API endpoint by every role, on a case of region 13: enforced on the server;
+a case out of scope is a 404, never a leak. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.access import Actor
+from engine.clock import utcnow
+from engine.services import cases, documents
+from tests.conftest import complaint
+from tests.integration.helpers import only_task
+from tests.web.conftest import bearer
+from tests.web.test_auth__login import sign_in
+
+PASSWORD = "clave-segura-1"
+ROLES = ["eje13", "eje05", "sup13", "sup05", "abo13", "central", "analista"]
+IN_SCOPE = {"eje13", "sup13", "abo13", "central"}
+
+
+@dataclass(frozen=True)
+class Fixture:
+    folio: str
+    task_id: str
+    doc_id: int
+
+
+@pytest.fixture
+def case13(app: Flask) -> Fixture:
+    sys_ = app.extensions["ventanilla"]
+    with sys_.db.writing() as s:
+        summary = cases.open_case(
+            s, sys_.store, complaint(), Actor("eje13", "ejecutivo", "DR13", "13"), utcnow()
+        )
+    task = only_task(sys_, summary.folio, "trasladar")
+    with sys_.db.reading() as s:
+        doc = documents.list_documents(s, summary.folio, Actor("central", "nivel_central"))[0]
+    return Fixture(summary.folio, task.id, doc.id)
+
+
+def _expected_case_view(user: str) -> int:
+    return 200 if user in IN_SCOPE else 404
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
+    sign_in(client, user, PASSWORD)
+    f = case13
+    staff = user in {"eje13", "eje05", "sup13", "sup05", "abo13"}
+    approver = user in {"sup13", "sup05", "abo13"}
+    expected = {
+        "/bandeja": 200,
+        f"/casos/{f.folio}": _expected_case_view(user),
+        f"/casos/{f.folio}/diagramas/caso.bpmn": _expected_case_view(user),
+        f"/documentos/{f.doc_id}.docx": _expected_case_view(user),
+        "/casos/nuevo": 200 if staff else 403,
+        "/visacion": 200 if approver else 403,
+        "/estado": 200,
+    }
+    got = {path: client.get(path).status_code for path in expected}
+    assert got == expected
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_actions_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
+    """Only in-scope staff may act; read-only and foreign users change nothing."""
+    sign_in(client, user, PASSWORD)
+    page = client.get("/bandeja").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    resp = client.post(f"/casos/{case13.folio}/tareas/{case13.task_id}/tomar", data={"csrf_token": token})
+    if user in {"eje13", "sup13", "abo13"}:
+        assert resp.status_code == 302
+        assert f"({user})" in client.get("/bandeja").get_data(as_text=True)
+    elif user == "central":
+        assert resp.status_code == 302  # redirected back with a message: read-only profile
+        assert "(central)" not in client.get("/bandeja").get_data(as_text=True)
+    else:
+        assert resp.status_code == 404
+
+
+API = [
+    ("get", "/api/v1/cases/{folio}"),
+    ("get", "/api/v1/cases/{folio}/documents"),
+    ("get", "/api/v1/tasks/{task}"),
+    ("get", "/api/v1/documents/{doc}.docx"),
+]
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_api_by_role(client: FlaskClient, tokens: dict[str, str], case13: Fixture, user: str) -> None:
+    expected_case = _expected_case_view(user)
+    for method, template in API:
+        path = template.format(folio=case13.folio, task=case13.task_id, doc=case13.doc_id)
+        status = getattr(client, method)(path, headers=bearer(tokens[user])).status_code
+        want = expected_case
+        if "/tasks/" in path and user in {"central"}:
+            want = 200  # nivel central reads every task, works none
+        assert status == want, (user, path)
+    claim = client.post(f"/api/v1/tasks/{case13.task_id}/claim", headers=bearer(tokens[user])).status_code
+    assert claim == (200 if user in {"eje13", "sup13", "abo13"} else 403 if user == "central" else 404)
