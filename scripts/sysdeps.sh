@@ -14,4 +14,12 @@ if ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2
       libreoffice-writer-nogui; } >/dev/null 2>&1 \
     || echo "sysdeps: no se pudo instalar LibreOffice; las pruebas de PDF lo indicarán" >&2
 fi
+# Chromium (headless) runs the browser tests through Playwright, which never downloads a browser of its own
+# here. Without it those tests fail loudly in CI and skip loudly elsewhere (tests/browser/conftest.py).
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  echo "sysdeps: instalando Chromium para las pruebas de navegador..." >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      chromium; } >/dev/null 2>&1 \
+    || echo "sysdeps: no se pudo instalar Chromium; las pruebas de navegador lo indicarán" >&2
+fi
 exit 0

@@ -9,18 +9,16 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from engine import mail
 from tests.conftest import ROOT, prepare, require
 from tests.smtp import Inbox
 from web import create_app
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
 
 PASSWORD = "clave-segura-1"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -35,6 +33,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def chromium_path() -> str | None:
@@ -47,15 +46,8 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("Playwright", "instale las dependencias de desarrollo: pip install -e '.[dev]'")
     path = chromium_path()
     require("Chromium", None if path else "instale el paquete Debian chromium (make sysdeps)")
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as pw:
         launched = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield launched

@@ -1,6 +1,6 @@
-"""The issue's acceptance flow in Chromium, every step through the pages: an ejecutivo registers a reclamo,
-moves it to the proposed closure, a supervisor returns it with observations, the ejecutivo corrects it, the
-supervisor approves it from the queue, and the case file shows the closed case, its log, letters and diagram."""
+"""The issue's acceptance flow in Chromium, every step through the pages: an ejecutivo registers a reclamo
+and takes it to the proposed closure, a supervisor returns it with observations, the ejecutivo corrects it,
+the supervisor approves it from the queue, and the case file shows the closed case, log, letters, diagram."""
 
 from __future__ import annotations
 
@@ -23,6 +23,18 @@ def flashed(page: Page, text: str) -> Locator:
     return page.get_by_role("alert").filter(has_text=text)
 
 
+def row_of(page: Page, folio: str) -> Locator:
+    return page.get_by_role("row").filter(has=page.get_by_role("link", name=folio))
+
+
+def letters(page: Page) -> Locator:
+    return page.get_by_role("region", name="Cartas").get_by_role("listitem")
+
+
+def task(page: Page, name: str) -> Locator:
+    return page.get_by_role("article").filter(has=page.get_by_text(name, exact=True))
+
+
 def register_reclamo(page: Page) -> str:
     """Nuevo caso → presencial → the intake form; returns the folio of the case file it lands on."""
     page.get_by_role("link", name="Nuevo caso").click()
@@ -35,7 +47,9 @@ def register_reclamo(page: Page) -> str:
     consumer.get_by_label("Nombre completo").fill("Ana Prueba Ejemplo")
     consumer.get_by_label("Correo electrónico").fill(CONSUMER_EMAIL)
     consumer.get_by_label("Comuna").select_option("13101")
-    page.get_by_role("group", name="Proveedor").get_by_label("Nombre o razón social").fill("Tienda Demo Ltda.")
+    page.get_by_role("group", name="Proveedor").get_by_label("Nombre o razón social").fill(
+        "Tienda Demo Ltda."
+    )
     page.get_by_label("Materia").fill("Cobro duplicado")
     page.get_by_label("Descripción de los hechos").fill("Me cobraron dos veces la misma compra en la tienda.")
     page.get_by_role("button", name="Registrar caso").click()
@@ -45,10 +59,6 @@ def register_reclamo(page: Page) -> str:
     expect(flashed(page, f"Caso registrado con el folio {folio}")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Caso {folio}")).to_be_visible()
     return folio
-
-
-def letters(page: Page) -> Locator:
-    return page.get_by_role("region", name="Cartas").get_by_role("listitem")
 
 
 def download_and_send_comprobante(page: Page, folio: str, mailbox: Inbox) -> None:
@@ -64,11 +74,19 @@ def download_and_send_comprobante(page: Page, folio: str, mailbox: Inbox) -> Non
     expect(flashed(page, f"Carta enviada a {CONSUMER_EMAIL}.")).to_be_visible()
     [(recipients, message)] = mailbox.received
     assert recipients == [CONSUMER_EMAIL] and folio in str(message["Subject"])
-    assert [a.get_filename() or "" for a in message.iter_attachments()][0].startswith(folio)
+    [attachment] = message.iter_attachments()
+    assert (attachment.get_filename() or "").startswith(f"{folio}-comprobante_ingreso.")
 
 
-def task(page: Page, name: str) -> Locator:
-    return page.get_by_role("article").filter(has=page.get_by_text(name, exact=True))
+def open_from_inbox(page: Page, folio: str) -> None:
+    """The new case waits in the inbox with its first task; its folio leads back to the case file."""
+    page.get_by_role("link", name="Bandeja").click()
+    row = row_of(page, folio)
+    expect(row).to_contain_text(TRASLADAR)
+    expect(row).to_contain_text("Ana Prueba Ejemplo")
+    screenshot(page, "bandeja")
+    row.get_by_role("link", name=folio).click()
+    expect(page.get_by_role("heading", name=f"Caso {folio}")).to_be_visible()
 
 
 def complete(page: Page, name: str, fill: Callable[[Locator], None]) -> None:
@@ -98,23 +116,20 @@ def proponer_cierre(summary: str) -> Callable[[Locator], None]:
     return fill
 
 
-def pending_row(page: Page, folio: str) -> Locator:
-    return page.get_by_role("row").filter(has=page.get_by_role("link", name=folio))
-
-
 def return_with_observations(page: Page, folio: str) -> None:
     page.get_by_role("link", name="Visación").click()
-    row = pending_row(page, folio)
+    row = row_of(page, folio)
     expect(row).to_contain_text("ACOGE PARCIALMENTE")
     screenshot(page, "cola-visacion")
     row.get_by_label("Observaciones").fill(OBSERVATIONS)
     row.get_by_role("button", name="Devolver").click()
     expect(flashed(page, "Cierre devuelto con observaciones.")).to_be_visible()
-    expect(pending_row(page, folio)).to_have_count(0)
+    expect(row_of(page, folio)).to_have_count(0)
 
 
 def approve_selected(page: Page, folio: str) -> None:
     page.reload()
+    expect(row_of(page, folio)).to_contain_text("$12.990")  # the corrected proposal
     page.get_by_label(f"Seleccionar {folio}").check()
     page.get_by_role("button", name="Aprobar seleccionados").click()
     expect(flashed(page, "1 cierres aprobados.")).to_be_visible()
@@ -128,7 +143,7 @@ def check_closed_case_file(page: Page) -> None:
     log = page.get_by_role("region", name="Bitácora")
     for entry in (
         "Ingreso de reclamo por canal presencial",
-        f"Tarea completada: {TRASLADAR}",
+        "Reclamo trasladado al proveedor (correo)",
         f"Cierre devuelto con observaciones: {OBSERVATIONS}",
         "Cierre visado",
         "Caso cerrado: ACOGE PARCIALMENTE",
@@ -142,8 +157,11 @@ def check_closed_case_file(page: Page) -> None:
     expect(diagrams).not_to_have_count(0)
     for diagram in diagrams.all():
         expect(diagram).to_have_attribute("data-ready", "true")
-    expect(page.locator(".djs-element.visitado").first).to_be_visible()
-    assert page.locator(".djs-element.visitado").count() > 5
+    for taken in ("trasladar", "registrar_respuesta", "proponer_cierre", "visar_cierre"):
+        expect(page.locator(f'.djs-element.visitado[data-element-id="{taken}"]')).to_have_count(1)
+    reminder = page.locator('.djs-element[data-element-id="enviar_recordatorio"]')  # a path not taken
+    expect(reminder).to_have_count(1)
+    expect(reminder).not_to_have_class(re.compile(r"\bvisitado\b"))
     expect(page.locator(".djs-element.actual")).to_have_count(0)  # nothing pending on a closed case
     screenshot(page, "expediente-cerrado")
 
@@ -151,9 +169,9 @@ def check_closed_case_file(page: Page) -> None:
 def test_reclamo_from_intake_to_approved_closure(open_page: Callable[[], Page], mailbox: Inbox) -> None:
     ejecutivo = open_page()
     sign_in(ejecutivo, "eje13")
-    screenshot(ejecutivo, "bandeja")
     folio = register_reclamo(ejecutivo)
     download_and_send_comprobante(ejecutivo, folio, mailbox)
+    open_from_inbox(ejecutivo, folio)
 
     complete(ejecutivo, TRASLADAR, trasladar)
     complete(ejecutivo, REGISTRAR, registrar_respuesta)
