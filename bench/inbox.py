@@ -14,9 +14,9 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,9 @@ PLACES = (
     "Cóndor|Copihue|Litoral|Maule"
 ).split("|")
 LEGAL = ("S.A.", "SpA", "Ltda.")
-FIRST_NAMES = "Camila Sofía Martina Valentina Francisca Daniela Benjamín Matías Vicente Tomás Diego Luis".split()
+FIRST_NAMES = (
+    "Camila Sofía Martina Valentina Francisca Daniela Benjamín Matías Vicente Tomás Diego Luis".split()
+)
 SURNAMES = "Prueba Ejemplo Demo Ficticio Muestra Ensayo Modelo Simulado".split()
 SUBJECTS = (
     "Cobro indebido",
@@ -78,7 +80,9 @@ def providers() -> list[tuple[str, str]]:
     for i in range(len(SECTORS) * len(PLACES)):
         sector, place = SECTORS[i % len(SECTORS)], PLACES[i // len(SECTORS)]
         number = str(76_000_000 + 7_919 * i)
-        out.append((f"{sector} {place} {LEGAL[i % len(LEGAL)]}", f"{number}-{stdrut.calc_check_digit(number)}"))
+        out.append(
+            (f"{sector} {place} {LEGAL[i % len(LEGAL)]}", f"{number}-{stdrut.calc_check_digit(number)}")
+        )
     return out
 
 
@@ -101,10 +105,10 @@ $$"""
 # open with a due date within ±40 days of today (3 % without one) and a warning 2-5 days before it.
 CASES = """
 WITH draw AS (
-  SELECT id, random() r1, random() r2, random() r3, random() r4, random() r5, random() r6, random() r7,
+  SELECT g, random() r1, random() r2, random() r3, random() r4, random() r5, random() r6, random() r7,
     random() r8, random() r9, random() r10, random() r11, random() r12, random() r13, random() r14,
     random() r15, random() r16
-  FROM generate_series(%(first)s::int, %(last)s::int) id
+  FROM generate_series(1, %(n)s::int) g
 ), picked AS (
   SELECT draw.*, (%(regions)s::text[])[width_bucket(r1, %(region_bounds)s::float8[])] AS region,
     r2 < %(open_share)s AS open,
@@ -126,6 +130,8 @@ WITH draw AS (
     CASE WHEN open AND r8 < 0.03 THEN NULL WHEN open THEN %(today)s + (floor(r8 * 81)::int - 40)
          ELSE opened_on + 35 END AS due_on
   FROM dated
+), numbered AS (  -- ids (and folios) follow the opening date, as the serial key does
+  SELECT timed.*, row_number() OVER (ORDER BY opened_at, g) AS id FROM timed
 )
 INSERT INTO cases (id, folio, kind, stage, status, channel, platform_code, region_code, comuna_code,
   consumer_rut, consumer_name, provider_rut, provider_name, subject, description, opened_at, opened_on,
@@ -148,7 +154,7 @@ SELECT id, extract(year FROM opened_on)::int || '-' || lpad(id::text, greatest(6
   CASE WHEN NOT open THEN opened_at + make_interval(days => 5 + floor(r11 * 30)::int) END,
   CASE WHEN NOT open THEN (%(outcomes)s::text[])[1 + floor(r10 * %(n_outcomes)s)::int] END,
   'carga_bench'
-FROM timed
+FROM numbered
 """
 
 # Open tasks of open cases: one, and a second for 30 % of them (a supervisor's review when overdue).
@@ -165,7 +171,7 @@ WITH task AS (
          WHEN c.stage = 'ingreso' THEN 'trasladar'
          ELSE 'proponer_cierre' END AS element_id
   FROM cases c CROSS JOIN LATERAL generate_series(1, 1 + (c.id %% 10 < 3)::int) AS k
-  WHERE c.id BETWEEN %(first)s AND %(last)s AND c.status <> 'closed'
+  WHERE c.status <> 'closed'
 )
 INSERT INTO human_tasks (id, case_id, element_id, name, process_id, lane, role, form_id, letters, status,
   assignee, platform_code, region_code, due_on, created_at)
@@ -195,7 +201,6 @@ SELECT md5('done-' || c.id || '-' || k)::uuid::text, c.id, 'registrar_gestion', 
   c.platform_code, c.region_code, c.due_on, c.opened_at + make_interval(hours => k - 1),
   c.opened_at + make_interval(hours => k), 'eje_' || c.platform_code || '_1'
 FROM cases c CROSS JOIN LATERAL generate_series(1, CASE WHEN c.status = 'closed' THEN 2 ELSE 1 END) AS k
-WHERE c.id BETWEEN %(first)s AND %(last)s
 """
 
 
@@ -206,7 +211,6 @@ def load_params() -> dict[str, Any]:
     return {
         "today": TODAY,
         "now": NOW,
-        "open_share": 0.25,
         "regions": list(regions),
         "region_bounds": bounds([r.population for r in regions.values()]),
         "channels": list(CHANNELS),
@@ -225,31 +229,30 @@ def load_params() -> dict[str, Any]:
     }
 
 
-def bulk_load(url: str, n: int, batch: int = 250_000) -> float:
-    """Insert n cases and their tasks with set-based SQL (seeded), then VACUUM ANALYZE; returns seconds."""
-    params = load_params()
+def bulk_load(url: str, n: int, open_share: float) -> float:
+    """Insert n cases and their tasks with set-based SQL (seeded), then VACUUM ANALYZE; returns seconds.
+    History first, open tasks last: in a real database the open tasks are the newest rows."""
+    params = {**load_params(), "n": n, "open_share": open_share}
     started = time.perf_counter()
     with psycopg.connect(url) as conn:
         conn.execute(RUT_DV)
         conn.execute("SELECT setseed(0.42)")
-        for first in range(1, n + 1, batch):
-            rows = {**params, "first": first, "last": min(n, first + batch - 1)}
-            for statement in (CASES, OPEN_TASKS, DONE_TASKS):
-                conn.execute(statement, rows)
+        for statement in (CASES, DONE_TASKS, OPEN_TASKS):
+            conn.execute(statement, params)
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM (ANALYZE) cases, human_tasks")
     return time.perf_counter() - started
 
 
-def prepare(url: str, n: int) -> tuple[Database, float]:
+def prepare(url: str, n: int, open_share: float = 0.25) -> tuple[Database, float]:
     """A migrated schema with reference data and n bulk-loaded cases; returns it and the load seconds."""
     db = connect(url)
     try:
         schema.upgrade(db)
         with db.writing() as s:
             load_reference(s)
-        return db, bulk_load(url, n)
+        return db, bulk_load(url, n, open_share)
     except BaseException:
         db.engine.dispose()
         raise
@@ -297,7 +300,9 @@ CHOICES: dict[str, Any] = {
     "tab": lambda rng, t: {"tab": rng.choice(("mine", "unclaimed"))},
     "due": lambda rng, t: {"due": rng.choice(("en_plazo", "por_vencer", "fuera_de_plazo"))},
     "kind": lambda rng, t: {"kind": rng.choice(("inquiry", "complaint", "out_of_scope"))},
-    "stage": lambda rng, t: {"stage": rng.choice(("ingreso", "consulta", "reclamo", "judicial", "no_consumo"))},
+    "stage": lambda rng, t: {
+        "stage": rng.choice(("ingreso", "consulta", "reclamo", "judicial", "no_consumo"))
+    },
     "channel": lambda rng, t: {"channel": rng.choice(tuple(CHANNELS))},
     "platform": lambda rng, t: {"platform": rng.choice(("DR13", "CC", "WEB", "DR05"))},
     "folio": lambda rng, t: {"search": rng.choice(t.folios)},
@@ -380,3 +385,123 @@ def explain(db: Database, timing: Timing) -> None:
             print(f"--- {' '.join(statement.split())[:400]}\n    {parameters}")
             plan_rows = s.connection().exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
             print("\n".join(f"    {line}" for (line,) in plan_rows))
+
+
+# --- reporting, main -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """One database size: what was loaded and how long each request took."""
+
+    cases: int
+    open_tasks: int
+    visible: tuple[int, int]  # supervisor of region 13, ejecutivo of DR13
+    load_s: float
+    timings: list[Timing]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(t.ms for t in self.timings)
+
+    @property
+    def p95(self) -> float:
+        return p95([t.ms for t in self.timings])
+
+    def slowest(self, n: int) -> list[Timing]:
+        return sorted(self.timings, key=lambda t: t.ms, reverse=True)[:n]
+
+
+HEADER = f"{'cases':>10}{'open tasks':>12}{'sup. 13':>9}{'eje. DR13':>10}{'load s':>8}"
+HEADER += f"{'median ms':>11}{'p95 ms':>9}{'max ms':>9}"
+
+
+def print_result(r: Result) -> None:
+    print(
+        f"{r.cases:>10,}{r.open_tasks:>12,}{r.visible[0]:>9,}{r.visible[1]:>10,}{r.load_s:>8.1f}"
+        f"{r.median:>11.2f}{r.p95:>9.2f}{r.slowest(1)[0].ms:>9.2f}",
+        flush=True,
+    )
+
+
+def run_size(base_url: str, n: int, explain_n: int) -> Result | None:
+    """Load n cases in a throwaway schema, time the requests, optionally explain the slowest."""
+    with postgres_schema(base_url) as url:
+        if url is None:
+            return None
+        db, load_s = prepare(url, n)
+        try:
+            terms = sample_terms(url)
+            timings = measure(db, terms)
+            with psycopg.connect(url) as conn:
+                row = conn.execute("SELECT count(*) FROM human_tasks WHERE status = 'open'").fetchone()
+            vis = (visible(db, SUPERVISOR), visible(db, EJECUTIVO))
+            result = Result(n, row[0] if row else 0, vis, load_s, timings)
+            print_result(result)
+            for t in result.slowest(explain_n):
+                explain(db, t)
+            return result
+        finally:
+            db.engine.dispose()
+
+
+def verdict(name: str, value: float, target: float, unit: str = "") -> str:
+    return f"{name}: {value:.2f}{unit}  target < {target:g}{unit}  {'OK' if value < target else 'MISS'}"
+
+
+def print_summary(results: Sequence[Result]) -> None:
+    """Slowest requests of the largest size, then the target checks."""
+    largest = results[-1]
+    print(f"\nslowest requests at {largest.cases:,} cases:")
+    for t in largest.slowest(5):
+        print(f"  {t.ms:8.2f} ms  {t.label}")
+    print()
+    for r in results:
+        if r.cases >= 200_000 or r is largest:
+            print(verdict(f"p95 at {r.cases:,} cases", r.p95, TARGET_P95_MS, " ms"))
+    small = results[0]
+    for r in results[1:]:
+        print(verdict(f"growth p95({r.cases:,}) / p95({small.cases:,})", r.p95 / small.p95, TARGET_GROWTH))
+
+
+def sizes(text: str) -> list[int]:
+    """`10000,200000` → [10000, 200000]."""
+    try:
+        out = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of integers: {text!r}") from None
+    if not out or out[0] < 1:
+        raise argparse.ArgumentTypeError("case counts must be positive")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the CLI, then load and measure each size in its own throwaway PostgreSQL schema."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=sizes, default=[10_000, 200_000], help="sizes (default 10000,200000)")
+    ap.add_argument("--million", action="store_true", help="also 1,000,000 cases (several minutes)")
+    ap.add_argument("--explain", type=int, default=0, metavar="N", help="EXPLAIN ANALYZE the N slowest")
+    ap.add_argument("--postgres-url", default=PG_URL, help=f"server to use (default {PG_URL})")
+    args = ap.parse_args(argv)
+    counts = sorted({*args.cases, *([1_000_000] if args.million else [])})
+    print(f"inbox(): server time (wall time around the call, in a reading session), {REQUESTS} requests")
+    print(
+        f"per size after {WARMUP} warm-up ones; supervisor of region 13 and ejecutivo of DR13, alternating."
+    )
+    print("Cases and tasks are bulk-loaded with set-based SQL, not through the services: this is a read")
+    print(f"benchmark of the projections human_tasks ⋈ cases. Today = {TODAY}.\n")
+    print(HEADER)
+    results = []
+    for n in counts:
+        try:
+            result = run_size(args.postgres_url, n, args.explain)
+        except psycopg.Error as err:
+            sys.exit(f"PostgreSQL error at {n:,} cases: {first_line(err)}")
+        if result is None:
+            return
+        results.append(result)
+    print_summary(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,8 +14,10 @@ from engine.form_validator import FORMATS, OPTION_SOURCES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 WIDGETS = frozenset(
-    {"text", "textarea", "select", "radio", "checkbox", "checkboxes", "date", "number", "hidden"}
+    {"text", "textarea", "select", "radio", "checkbox", "checkboxes", "date", "number", "hidden", "file"}
 )
+# An attachment field holds the ids of the files stored on the case (engine/services/attachments.py).
+FILE_WIDGET = "file"
 # Sources that live in the database (platforms, providers): the renderer lists them, the service checks them.
 DATABASE_SOURCES = frozenset({"platforms", "providers"})
 
@@ -141,7 +143,18 @@ def _check_hints(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator
         yield '"x-error" en la raíz debe ser un objeto: ruta del campo → mensaje'
 
 
-_CHECKS: tuple[SchemaCheck, ...] = (_check_refs, _check_format, _check_choices, _check_hints)
+def _check_file(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[str]:
+    if schema.get("x-widget") != FILE_WIDGET:
+        return
+    items = deref(root, schema.get("items"))
+    if schema.get("type") != "array" or items.get("type") != "integer" or "enum" in items:
+        yield (
+            '"x-widget": "file" requiere "type": "array" con "items": {"type": "integer"} '
+            "(los números de los archivos adjuntos)"
+        )
+
+
+_CHECKS: tuple[SchemaCheck, ...] = (_check_refs, _check_format, _check_choices, _check_hints, _check_file)
 
 
 def _check_root(schema: Mapping[str, Any]) -> Iterator[str]:

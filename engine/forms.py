@@ -10,7 +10,7 @@ from typing import Any
 
 from engine import rut
 from engine.errors import ContentProblem, FieldError, FormInvalid, InvalidContent
-from engine.form_checks import DATABASE_SOURCES, DRAFT, WIDGETS, deref, schema_problems
+from engine.form_checks import DATABASE_SOURCES, DRAFT, FILE_WIDGET, WIDGETS, deref, schema_problems
 from engine.form_errors import NOT_ALLOWED, enum_labels, field_errors
 from engine.form_validator import (
     FORMAT_CHECKER,
@@ -24,20 +24,24 @@ from engine.form_validator import (
 __all__ = [
     "DATABASE_SOURCES",
     "DRAFT",
+    "FILE_WIDGET",
     "FORMATS",
     "FORMAT_CHECKER",
     "NOT_ALLOWED",
     "OPTION_SOURCES",
     "REQUIRED",
     "UNEXPECTED",
+    "UNKNOWN_ATTACHMENT",
     "WIDGETS",
     "Form",
     "FormField",
     "FormValidator",
     "check_form_file",
+    "file_ids",
     "load_form",
     "load_forms",
     "validate",
+    "with_file_ids",
 ]
 
 
@@ -130,6 +134,46 @@ class Form:
     def fields(self) -> tuple[FormField, ...]:
         """Top-level fields in display order (``x-order`` first, then declaration order), nested inside."""
         return self._fields
+
+    def file_fields(self) -> tuple[FormField, ...]:
+        """The attachment fields (``"x-widget": "file"``), nested ones included, in display order."""
+        return tuple(item for item in _flatten(self._fields) if item.widget == FILE_WIDGET)
+
+
+# --- attachment ids in a submission (a file field holds the ids of files stored on the case) ---
+
+UNKNOWN_ATTACHMENT = "Adjunto desconocido."
+
+
+def _at(data: Mapping[str, Any], path: str) -> Any:
+    value: Any = data
+    for name in path.split("."):
+        value = value.get(name) if isinstance(value, Mapping) else None
+    return value
+
+
+def file_ids(form: Form, data: Mapping[str, Any]) -> dict[str, list[int]]:
+    """The attachment ids a submission names, by field path (fields without ids left out)."""
+    found: dict[str, list[int]] = {}
+    for item in form.file_fields():
+        value = _at(data, item.path)
+        ids = (
+            [v for v in value if isinstance(v, int) and not isinstance(v, bool)]
+            if isinstance(value, list)
+            else []
+        )
+        if ids:
+            found[item.path] = ids
+    return found
+
+
+def with_file_ids(data: Mapping[str, Any], path: str, ids: list[int]) -> dict[str, Any]:
+    """A copy of the data with ``ids`` at the dotted ``path`` (parent groups created when missing)."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        return {**data, head: list(ids)}
+    inner = data.get(head)
+    return {**data, head: with_file_ids(inner if isinstance(inner, Mapping) else {}, rest, ids)}
 
 
 # --- validating a submission ---

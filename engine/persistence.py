@@ -227,7 +227,7 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, due_changed: bool)
             role=info.role or "ejecutivo",
             form_id=info.form_id,
             letters=list(info.letters),
-            context=dict(info.context) or None,
+            context=_with_proposer(s, case.id, info) or None,
             status="open",
             platform_code=case.platform_code,
             region_code=case.region_code,
@@ -237,6 +237,25 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, due_changed: bool)
         for task_id, info in current.items()
         if task_id not in loaded.before.tasks
     )
+
+
+def _with_proposer(s: Session, case_id: int, info: runtime.HumanTaskInfo) -> dict[str, Any]:
+    """A four-eyes task shows who proposed what it reviews (the latest completer of those elements)."""
+    context = dict(info.context)
+    if info.four_eyes:
+        proposer = s.execute(
+            select(HumanTask.closed_by)
+            .where(
+                HumanTask.case_id == case_id,
+                HumanTask.element_id.in_(info.four_eyes),
+                HumanTask.status == "completed",
+            )
+            .order_by(HumanTask.closed_at.desc(), HumanTask.created_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if proposer:
+            context["cierre_propuesto_por"] = proposer
+    return context
 
 
 def _project_timers(s: Session, loaded: Loaded) -> None:

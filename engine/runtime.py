@@ -39,6 +39,7 @@ class HumanTaskInfo:
     form_id: str | None
     letters: tuple[str, ...]
     context: Mapping[str, Any]
+    four_eyes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def human_tasks(wf: Workflow) -> list[HumanTaskInfo]:
                 form_id=props.get("form"),
                 letters=letter_ids(props),
                 context=shown_data(props, task.data),
+                four_eyes=listed(props, "four_eyes"),
             )
         )
     return out

@@ -13,13 +13,14 @@ from engine.access import Actor
 from engine.clock import utcnow
 from engine.errors import EngineError, Unauthenticated
 from engine.mail import MailSettings
-from engine.services import cases, documents, notifications, tasks, transfers, users
+from engine.services import attachments, cases, documents, notifications, tasks, transfers, users
 from engine.system import System
 
-from . import openapi
+from . import openapi, uploads
 from .ratelimit import RateLimiter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+uploads.allow_uploads(bp, "api.upload_attachment")
 
 
 class BadRequest(EngineError):
@@ -215,6 +216,35 @@ def send_document(doc_id: int) -> Response:
     with _system().db.writing() as s:
         documents.send_document(s, doc_id, to, actor, settings, utcnow())
     return _json({"sent_to": to})
+
+
+@bp.get("/v1/cases/<folio>/attachments")
+def list_attachments(folio: str) -> Response:
+    actor = _actor()
+    with _system().db.reading() as s:
+        return _json({"attachments": attachments.list_attachments(s, folio, actor)})
+
+
+@bp.post("/v1/cases/<folio>/attachments")
+def upload_attachment(folio: str) -> Response:
+    """Attach one file (multipart/form-data, field "file"); its id then goes in a task form's file field."""
+    actor = _actor()
+    storage = request.files.get("file")
+    if storage is None or not storage.filename:
+        raise BadRequest('envíe el archivo en el campo "file" (multipart/form-data)')
+    with _system().db.writing() as s:
+        view = attachments.add_to_case(s, folio, uploads.read_upload(storage), actor, utcnow())
+    resp = _json(view, 201)
+    resp.headers["Location"] = url_for("api.download_attachment", attachment_id=view.id)
+    return resp
+
+
+@bp.get("/v1/attachments/<int:attachment_id>")
+def download_attachment(attachment_id: int) -> Response:
+    actor = _actor()
+    with _system().db.reading() as s:
+        name, mime, body = attachments.attachment_file(s, attachment_id, actor)
+    return uploads.file_response(name, mime, body)
 
 
 @bp.post("/v1/cases/<folio>/transfer")

@@ -114,7 +114,7 @@ def bulk_approve() -> ResponseReturnValue:
     ids = request.form.getlist("task")
     problems = [f"{task_id[:8]}: {p}" for task_id in ids if (p := _decide(task_id, {"decision": "aprobar"}))]
     approved = len(ids) - len(problems)
-    flash(f"{approved} cierres aprobados.", "success" if approved else "warning")
+    flash(f"Cierres aprobados: {approved}.", "success" if approved else "warning")
     for problem in problems:
         flash(problem, "error")
     return redirect(url_for("approvals.index"))

@@ -13,13 +13,14 @@ from engine.clock import utcnow
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.labels import CHANNELS, KINDS, STAGES, STATUSES
 from engine.mail import MailSettings
-from engine.services import casefile, documents, tasks, transfers
+from engine.services import attachments, casefile, documents, tasks, transfers
 from engine.system import System
 
-from . import formrender
+from . import formrender, uploads
 from .auth import current_actor
 
 bp = Blueprint("cases", __name__)
+uploads.allow_uploads(bp, "cases.complete")
 _MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -35,18 +36,20 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
     """Render the case file; ``task_errors``: {task_id: (values, errors)} to re-show a refused form."""
     with _system().db.reading() as s:
         page = casefile.case_page(s, _system().store, folio, current_actor(), utcnow())
-    options = formrender.reference_options()
+        files = attachments.list_attachments(s, folio, current_actor())
+    options, attached = formrender.reference_options(), uploads.attached_labels(files)
     forms = {}
     for task in page.tasks:
         values, errors = (task_errors or {}).get(task.id, (formrender.display_values(task.context), {}))
         if task.form is not None and task.workable:
             forms[task.id] = formrender.render_form(
-                task.form, values, errors, options, prefix=f"t{task.id[:8]}"
+                task.form, values, errors, options, prefix=f"t{task.id[:8]}", attached=attached
             )
     body = render_template(
         "cases/show.html",
         page=page,
         forms=forms,
+        files=files,
         kinds=KINDS,
         channels=CHANNELS,
         stages=STAGES,
@@ -73,13 +76,17 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
         return redirect(url_for("cases.show", folio=folio))
     posted = request.form.to_dict(flat=False)
     data, parse_errors = formrender.parse_submission(task.form, posted)
+    files = uploads.posted_files(task.form)
     try:
         if parse_errors:
             raise FormInvalid([])
         with _system().db.writing() as s:
-            tasks.complete_task(s, _system().store, task_id, data, current_actor(), utcnow())
+            tasks.complete_task_with_files(
+                s, _system().store, task_id, data, files, current_actor(), utcnow()
+            )
     except FormInvalid as err:
         errors = {**formrender.errors_by_field(err), **parse_errors}
+        errors = uploads.refused_errors(task.form, files, data, errors)
         flash("Revise los campos marcados.", "error")
         return _page(folio, {task_id: (posted, errors)}, status=422)
     flash(f"Tarea completada: {task.name}.", "success")
@@ -156,6 +163,14 @@ def download(doc_id: int, kind: str) -> Response:
     resp = Response(body, mimetype=_MIME[kind])
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp
+
+
+@bp.get("/adjuntos/<int:attachment_id>")
+def attachment(attachment_id: int) -> Response:
+    """A file attached to a case, saved by the browser (never shown inline); 404 outside the actor's scope."""
+    with _system().db.reading() as s:
+        name, mime, body = attachments.attachment_file(s, attachment_id, current_actor())
+    return uploads.file_response(name, mime, body)
 
 
 @bp.post("/casos/<folio>/documentos/<int:doc_id>/enviar")

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from engine import forms, refdata
 from engine.errors import FormInvalid
 from engine.forms import Form, FormField
+from engine.services.attachments import ACCEPT
 
 TEMPLATE = "forms/_fields.html"
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -34,6 +35,7 @@ DATE_PATTERN = r"\d{1,2}[\-\/]\d{1,2}[\-\/]\d{4}"
 BAD_DATE = "Fecha inválida: use dd-mm-aaaa."
 BAD_INTEGER = "Debe ser un número entero."
 BAD_NUMBER = "Debe ser un número."
+BAD_ATTACHMENT = forms.UNKNOWN_ATTACHMENT
 
 _DMY = re.compile(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})", re.ASCII)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
@@ -151,6 +153,7 @@ class FieldView:
     groups: tuple[ChoiceGroup, ...] = ()
     children: tuple[FieldView, ...] = ()
     attrs: Mapping[str, str] = field(default_factory=dict)
+    files: tuple[Pair, ...] = ()  # a file field's attachments already named: (id, "nombre (tamaño)")
 
     @property
     def help_id(self) -> str:
@@ -195,6 +198,7 @@ class _Context:
     errors: Mapping[str, str]
     options: Options
     prefix: str
+    attached: Mapping[str, str] = field(default_factory=dict)
 
 
 def _as_text(value: Any) -> str:
@@ -231,8 +235,8 @@ def _has_choices(item: FormField, ctx: _Context) -> bool:
 
 def _widget(item: FormField, ctx: _Context) -> str:
     """The widget shown: ``x-widget`` when it fits the field, else one chosen from type and format."""
-    if item.type == "object" or item.widget == "hidden":
-        return "object" if item.type == "object" else "hidden"
+    if item.type == "object" or item.widget in ("hidden", forms.FILE_WIDGET):
+        return "object" if item.type == "object" else str(item.widget)
     if item.type == "array":
         return "checkboxes" if item.enum else "textarea"
     if item.widget in ("select", "radio"):
@@ -269,6 +273,8 @@ def _attrs(item: FormField, widget: str) -> dict[str, str]:
         return {"inputmode": "numeric" if item.type == "integer" else "decimal"}
     if widget == "textarea":
         return {"rows": "5"}
+    if widget == forms.FILE_WIDGET:
+        return {"accept": ACCEPT}
     return dict(_FORMAT_ATTRS.get(item.format or "", {}))
 
 
@@ -328,7 +334,13 @@ def _view(item: FormField, ctx: _Context) -> FieldView:
         groups=_choice_groups(item, ctx, html_id, current) if choosing else (),
         children=tuple(_view(child, ctx) for child in item.children),
         attrs=_attrs(item, widget),
+        files=_files(ctx, current) if widget == forms.FILE_WIDGET else (),
     )
+
+
+def _files(ctx: _Context, ids: list[str]) -> tuple[Pair, ...]:
+    """The attachments a file field already names, kept as hidden inputs when the form is shown again."""
+    return tuple((i, ctx.attached.get(i) or f"n.º {i}") for i in dict.fromkeys(ids) if i.strip())
 
 
 def _walk(views: Sequence[FieldView], parents: str = "") -> Iterator[tuple[FieldView, str]]:
@@ -384,14 +396,17 @@ def render_form(
     options: Options | None = None,
     prefix: str = "",
     env: Environment | None = None,
+    attached: Mapping[int, str] | None = None,
 ) -> Markup:
     """The form's fields as HTML (error summary first), to put inside the page's ``<form>``.
 
     ``values``: the posted form (``request.form.to_dict(flat=False)``, re-shown exactly as typed) or
     ``display_values(stored_data)``. ``errors``: message by dotted field path. ``prefix`` goes before every
     HTML id (two forms on one page); input names are always the dotted paths ``parse_submission`` reads.
+    ``attached``: "nombre (tamaño)" by attachment id, shown for the ids a file field already names.
     """
-    ctx = _Context(_flat_values(values or {}), dict(errors or {}), options or Options(), prefix)
+    labels = {str(key): text for key, text in (attached or {}).items()}
+    ctx = _Context(_flat_values(values or {}), dict(errors or {}), options or Options(), prefix, labels)
     views = tuple(_view(item, ctx) for item in form.fields())
     html: Markup = _macros(env).form(views, _summary(views, ctx.errors), prefix)  # autoescaped: Markup
     return html
@@ -462,6 +477,8 @@ def _parse_field(
             inner if (present and item.required) or any(v is not False for v in inner.values()) else _MISSING
         )
     texts = _strings(posted, item.path)
+    if item.widget == forms.FILE_WIDGET:
+        return _attachment_ids(item, texts, errors)
     if item.type == "boolean":
         return any(text.strip().casefold() not in _UNCHECKED for text in texts)
     if item.type == "array":
@@ -476,6 +493,15 @@ def _parse_field(
     except ValueError as exc:
         errors[item.path] = str(exc)
         return _MISSING
+
+
+def _attachment_ids(item: FormField, texts: list[str], errors: dict[str, str]) -> Any:
+    """The ids a file field's hidden inputs keep (the files themselves come in ``request.files``)."""
+    ids = [text.strip() for text in texts if text.strip()]
+    if not all(i.isascii() and i.isdigit() and len(i) <= 18 for i in ids):
+        errors[item.path] = BAD_ATTACHMENT
+        return _MISSING
+    return [int(i) for i in dict.fromkeys(ids)] or _MISSING
 
 
 def _parse_object(

@@ -12,13 +12,14 @@ from engine.clock import utcnow
 from engine.errors import FormInvalid
 from engine.labels import CHANNELS
 from engine.models import Platform
-from engine.services import cases
+from engine.services import attachments, cases
 from engine.system import System
 
-from . import formrender
+from . import formrender, uploads
 from .auth import current_actor, roles_required
 
 bp = Blueprint("intake", __name__)
+uploads.allow_uploads(bp, "intake.create")
 STAFF_CHANNELS = ("in_person", "phone", "written", "mailbox")
 
 
@@ -63,14 +64,16 @@ def create() -> ResponseReturnValue:
         cat = sys_.store.latest(s)
         form = cat.form(cat.process(cases.DEFAULT_PROCESS).start_form or "")
     data, errors = formrender.parse_submission(form, posted)
+    files = uploads.posted_files(form)
     try:
         if errors:
             raise FormInvalid([])
         with sys_.db.writing() as s:
-            summary = cases.open_case(s, sys_.store, data, current_actor(), utcnow())
+            summary = attachments.open_case_with_files(s, sys_.store, data, files, current_actor(), utcnow())
     except FormInvalid as err:
         flash("Revise los campos marcados.", "error")
-        return _render(posted, {**formrender.errors_by_field(err), **errors}, status=422)
+        shown = uploads.refused_errors(form, files, data, {**formrender.errors_by_field(err), **errors})
+        return _render(posted, shown, status=422)
     flash(
         f"Caso registrado con el folio {summary.folio}. Imprima o envíe el comprobante de ingreso.", "success"
     )

@@ -93,7 +93,7 @@ def evaluate(
     names: Mapping[str, Any],
     *,
     functions: Mapping[str, Callable[..., Any]] | None = None,
-    time_limit: float = 1.0,
+    time_limit: float = 2.0,
 ) -> Any:
     """Value of a checked expression over task data; raises ExpressionRefused or ScriptFailed."""
     program = _compile(source, "eval")
@@ -105,7 +105,7 @@ def execute(
     names: MutableMapping[str, Any],
     *,
     functions: Mapping[str, Callable[..., Any]] | None = None,
-    time_limit: float = 1.0,
+    time_limit: float = 2.0,
 ) -> None:
     """Run a checked script over task data; on success `names` holds the script's variables."""
     program = _compile(source, "exec")

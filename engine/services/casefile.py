@@ -32,6 +32,7 @@ class TaskForm:
     form: Form | None
     workable: bool
     letters: list[str]
+    notes: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,32 @@ class CasePage:
     documents: list[DocumentView]
     diagrams: list[DiagramState]
     letters: list[str]
+
+
+NOTE_TITLES = {"cierre_propuesto_por": "Cierre propuesto por", "outcome": "Resultado propuesto"}
+
+
+def _field_schema(cat: Catalog, name: str) -> Mapping[str, Any]:
+    """The schema of a field of that name in any form of the version (titles and enum labels)."""
+    for form in cat.forms.values():
+        found = form.schema.get("properties", {}).get(name)
+        if isinstance(found, Mapping):
+            return found
+    return {}
+
+
+def _notes(cat: Catalog, context: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The variables a task shows, in words: the field's title and the option's label, not raw codes."""
+    notes = []
+    for name, value in context.items():
+        schema = _field_schema(cat, name)
+        title = NOTE_TITLES.get(name) or str(schema.get("title") or name.replace("_", " ").capitalize())
+        enum, labels = schema.get("enum") or [], schema.get("x-enum-labels") or []
+        text = labels[enum.index(value)] if value in enum and len(labels) == len(enum) else value
+        if isinstance(text, str) and len(text) == 10 and text[4] == "-" and text[7] == "-":
+            text = f"{text[8:]}-{text[5:7]}-{text[:4]}"
+        notes.append((title, str(text)))
+    return notes
 
 
 def _file_of(cat: Catalog, process_id: str) -> str | None:
@@ -107,6 +134,7 @@ def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: da
             cat.forms.get(t.form_id) if t.form_id else None,
             can_work(actor, t),
             list(t.letters),
+            _notes(cat, t.context or {}),
         )
         for t in tasks
     ]

@@ -130,7 +130,10 @@ def open_case(
         raise Forbidden(f"su perfil ({actor.role}) no registra casos")
     cat = store.latest(s)
     proc = cat.process(process_id)
-    clean = forms.validate(cat.form(proc.start_form), data) if proc.start_form else dict(data)
+    form = cat.form(proc.start_form) if proc.start_form else None
+    clean = forms.validate(form, data) if form else dict(data)
+    if form and (named := forms.file_ids(form, clean)):  # a new case has no files yet to name
+        raise FormInvalid([FieldError(path, forms.UNKNOWN_ATTACHMENT) for path in named])
     platform = _platform_for(s, str(clean.get("platform", "")), actor)
     consumer, provider = clean.get("consumer", {}), clean.get("provider", {})
     case = Case(

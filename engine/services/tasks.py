@@ -14,9 +14,11 @@ from .. import caselog, forms, persistence, runtime
 from ..access import Actor, can_work, task_scope
 from ..caselog import LogEvent
 from ..errors import Conflict, Forbidden, TaskNotFound, TaskNotReady
+from ..forms import Form
 from ..models import Case, HumanTask, Instance
 from ..roles import WORKERS
 from ..store import CatalogStore
+from . import attachments
 
 
 class FourEyes(Forbidden):
@@ -99,11 +101,14 @@ def _visible_task(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Ca
 def get_task(s: Session, store: CatalogStore, task_id: str, actor: Actor) -> TaskDetail:
     """One task with the JSON Schema of its form."""
     task, case = _visible_task(s, task_id, actor)
-    schema = None
-    if task.form_id:
-        version_id = s.execute(select(Instance.version_id).where(Instance.case_id == case.id)).scalar_one()
-        schema = store.get(s, version_id).form(task.form_id).schema
+    schema = _form_of(s, store, case, task.form_id).schema if task.form_id else None
     return TaskDetail(_view(task, case), schema)
+
+
+def _form_of(s: Session, store: CatalogStore, case: Case, form_id: str) -> Form:
+    """A form of the content version the case runs on."""
+    version_id = s.execute(select(Instance.version_id).where(Instance.case_id == case.id)).scalar_one()
+    return store.get(s, version_id).form(form_id)
 
 
 def _workable(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
@@ -148,7 +153,10 @@ def complete_task(
     task, case = _workable(s, task_id, actor)
     loaded = persistence.load(s, store, case.id, now)
     spiff_task = runtime.ready_human_task(loaded.wf, task_id)
-    clean = forms.validate(loaded.catalog.form(task.form_id), data) if task.form_id else {}
+    form = loaded.catalog.form(task.form_id) if task.form_id else None
+    clean = forms.validate(form, data) if form else {}
+    if form:
+        attachments.check_references(s, case.id, form, clean)
     closer = _four_eyes(
         s, case.id, runtime.listed(runtime.properties(spiff_task.task_spec), "four_eyes"), actor
     )
@@ -169,6 +177,25 @@ def complete_task(
     )
     persistence.save(s, loaded, trail, [done], now, actor)
     return _view(task, case)
+
+
+def complete_task_with_files(
+    s: Session,
+    store: CatalogStore,
+    task_id: str,
+    data: Mapping[str, Any],
+    files_by_field: attachments.FilesByField,
+    actor: Actor,
+    now: datetime,
+) -> TaskView:
+    """complete_task with the files posted in the form's file fields: stored on the task's case first, their
+    ids added to the data. One transaction (the caller's): a refused form or file leaves nothing stored."""
+    task, case = _workable(s, task_id, actor)
+    posted = {path: files for path, files in files_by_field.items() if files}
+    if posted:
+        form = _form_of(s, store, case, task.form_id) if task.form_id else None
+        data = attachments.store_posted(s, case.id, form, data, posted, actor, now, task.element_id)
+    return complete_task(s, store, task_id, data, actor, now)
 
 
 def _four_eyes(s: Session, case_id: int, element_ids: tuple[str, ...], actor: Actor) -> str | None:

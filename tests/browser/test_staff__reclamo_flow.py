@@ -132,7 +132,7 @@ def approve_selected(page: Page, folio: str) -> None:
     expect(row_of(page, folio)).to_contain_text("$12.990")  # the corrected proposal
     page.get_by_label(f"Seleccionar {folio}").check()
     page.get_by_role("button", name="Aprobar seleccionados").click()
-    expect(flashed(page, "1 cierres aprobados.")).to_be_visible()
+    expect(flashed(page, "Cierres aprobados: 1.")).to_be_visible()
     expect(page.get_by_text("No hay cierres pendientes de visación.")).to_be_visible()
 
 

@@ -104,7 +104,7 @@ def test_fields_follow_x_order_with_nested_objects_in_fieldsets() -> None:
     assert names == [
         "kind", "channel", "platform",
         "consumer.rut", "consumer.name", "consumer.email", "consumer.phone", "consumer.comuna",
-        "provider.rut", "provider.name", "subject", "description",
+        "provider.rut", "provider.name", "subject", "description", "adjuntos",
     ]  # fmt: skip
     consumer = doc.xpath("//fieldset[legend[starts-with(normalize-space(.), 'Consumidor/a')]]")[0]
     assert consumer.xpath(".//input/@name") == [

@@ -96,13 +96,13 @@ def test_inbox_filters_search_and_counts(client: FlaskClient) -> None:
     first = register(client)
     register(client, kind="inquiry", **{"consumer.rut": "11.111.111-1", "provider.name": "Banco Ficticio"})
     html = client.get("/bandeja").get_data(as_text=True)
-    assert "<strong>2</strong> tareas" in html
+    assert "Tareas: <strong>2</strong>" in html
     assert client.get("/bandeja?kind=inquiry").get_data(as_text=True).count("/casos/20") == 1
     assert first in client.get(f"/bandeja?q={first}").get_data(as_text=True)
     assert "Banco Ficticio" in client.get("/bandeja?q=banco").get_data(as_text=True)
     by_rut = client.get("/bandeja?q=11111111-1").get_data(as_text=True)
-    assert "<strong>1</strong> tareas" in by_rut
-    assert "<strong>0</strong> tareas" in client.get("/bandeja?due=fuera_de_plazo").get_data(as_text=True)
+    assert "Tareas: <strong>1</strong>" in by_rut
+    assert "Tareas: <strong>0</strong>" in client.get("/bandeja?due=fuera_de_plazo").get_data(as_text=True)
     partial = client.get("/bandeja?kind=complaint", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in partial and first in partial
 
