@@ -159,6 +159,10 @@ def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
+def _path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": _STR}
+
+
 def _paths() -> dict[str, Any]:
     auth_errors = {
         "401": _problem("Sin token o token inválido"),
@@ -245,6 +249,119 @@ def _paths() -> dict[str, Any]:
                     "422": _problem("Datos inválidos, con errores por campo"),
                     **auth_errors,
                 },
+            }
+        },
+        "/api/v1/cases/{folio}/documents": {
+            "get": {
+                "summary": "Cartas del caso",
+                "parameters": [_path("folio")],
+                "responses": {"200": {"description": "OK"}, **auth_errors},
+            },
+            "post": {
+                "summary": "Generar (o regenerar) una carta",
+                "parameters": [_path("folio")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["letter"],
+                                "properties": {"letter": _STR},
+                            }
+                        }
+                    },
+                },
+                "responses": {"201": {"description": "Carta generada"}, **auth_errors},
+            },
+        },
+        "/api/v1/documents/{doc_id}.{kind}": {
+            "get": {
+                "summary": "Descargar una carta (.docx o .pdf)",
+                "parameters": [
+                    _path("doc_id"),
+                    {
+                        "name": "kind",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": ["docx", "pdf"]},
+                    },
+                ],
+                "responses": {"200": {"description": "El archivo"}, **auth_errors},
+            }
+        },
+        "/api/v1/documents/{doc_id}/send": {
+            "post": {
+                "summary": "Enviar una carta por correo",
+                "parameters": [_path("doc_id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["to"],
+                                "properties": {"to": {"type": "array", "items": _STR}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Enviada"},
+                    "422": _problem("Destinatarios inválidos"),
+                    **auth_errors,
+                },
+            }
+        },
+        "/api/v1/cases/{folio}/transfer": {
+            "post": {
+                "summary": "Traspasar el caso (plataforma, región o funcionario/a) con un motivo",
+                "parameters": [_path("folio")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["reason"],
+                                "properties": {"reason": _STR, "to_platform": _STR, "to_user": _STR},
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": _ok("CaseSummary"), "422": _problem("Traspaso inválido"), **auth_errors},
+            }
+        },
+        "/api/v1/cases/{folio}/attachments": {
+            "get": {
+                "summary": "Adjuntos del caso",
+                "parameters": [_path("folio")],
+                "responses": {"200": {"description": "OK"}, **auth_errors},
+            },
+            "post": {
+                "summary": "Subir un adjunto (multipart, campo 'file')",
+                "parameters": [_path("folio")],
+                "responses": {
+                    "201": {"description": "Adjunto guardado; use su id en los datos de una tarea"},
+                    "422": _problem("Archivo no permitido"),
+                    **auth_errors,
+                },
+            },
+        },
+        "/api/v1/attachments/{attachment_id}": {
+            "get": {
+                "summary": "Descargar un adjunto",
+                "parameters": [_path("attachment_id")],
+                "responses": {"200": {"description": "El archivo"}, **auth_errors},
+            }
+        },
+        "/api/v1/notifications": {
+            "get": {"summary": "Mis avisos", "responses": {"200": {"description": "OK"}, **auth_errors}}
+        },
+        "/api/v1/notifications/read": {
+            "post": {
+                "summary": "Marcar mis avisos como leídos",
+                "responses": {"200": {"description": "OK"}, **auth_errors},
             }
         },
         "/api/v1/status": {

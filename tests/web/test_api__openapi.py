@@ -1,0 +1,20 @@
+"""The OpenAPI document describes every API v1 route the app serves (and nothing it does not)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from web.openapi import document
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_api_route_is_documented(app: Flask) -> None:
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            served.add(re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule))
+    documented = set(document()["paths"])
+    assert served == documented
