@@ -1,21 +1,12 @@
-"""Diagram interchange for processes written by hand: a layered left-to-right layout that bpmn-js can draw."""
+"""The layered left-to-right layout: layers, rows, loop tracks, then shapes and orthogonal waypoints."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
 
-from lxml import etree
-
-from . import xmlsafe
-
-MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
-DC = "http://www.omg.org/spec/DD/20100524/DC"
-DI = "http://www.omg.org/spec/DD/20100524/DI"
-NS = {"bpmn": MODEL, "bpmndi": BPMNDI, "dc": DC, "di": DI}
+from .model import EVENTS, GATEWAYS, Flow, Graph
 
 GAP_X = 60.0  # between layers
 ROW_H = 120.0  # one row: a task (80) plus the ~40 px between stacked nodes
@@ -25,21 +16,7 @@ TRACK = 28.0  # vertical spacing of the loop tracks above a band (a flow label i
 POOL_HEAD = 30.0  # the participant's name strip, left of the lanes
 X0 = POOL_HEAD + 50.0  # left edge of the first layer
 
-_SUBPROCESSES = frozenset({"subProcess", "transaction", "adHocSubProcess"})
-_ACTIVITIES = _SUBPROCESSES | {
-    *("task", "userTask", "scriptTask", "serviceTask", "manualTask"),
-    *("businessRuleTask", "sendTask", "receiveTask", "callActivity"),
-}
-_EVENTS = frozenset(
-    {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
-)
-_GATEWAYS = frozenset(
-    {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
-)
-_FLOW_NODES = _ACTIVITIES | _EVENTS | _GATEWAYS
-
 Point = tuple[float, float]
-Element = Any  # lxml ships no type information
 
 
 @dataclass(frozen=True)
@@ -72,34 +49,6 @@ class Box:
         return self.y + self.h / 2
 
 
-@dataclass(frozen=True)
-class Flow:
-    """A sequence flow between two flow nodes of the same container."""
-
-    id: str
-    source: str
-    target: str
-
-
-@dataclass
-class Graph:
-    """What one process or subprocess draws: flow nodes in document order, flows, boundary hosts, lanes."""
-
-    kinds: dict[str, str]
-    flows: list[Flow]
-    host: dict[str, str]
-    lane_of: dict[str, int]
-    bands: int
-
-    def layered(self, node: str) -> str:
-        """The node that stands for ``node`` in the layering: a boundary event's host, else itself."""
-        return self.host.get(node, node)
-
-    def band(self, node: str) -> int:
-        """The horizontal band (lane) a node is drawn in; boundary events go with their host."""
-        return self.lane_of.get(self.layered(node), 0)
-
-
 @dataclass
 class Plan:
     """The layout's abstract grid: layer (column) and row of every node, rows of flows spanning layers."""
@@ -123,84 +72,11 @@ class Layout:
     bands: list[Box]
 
 
-def ensure_diagram(xml: bytes, file: str = "proceso.bpmn") -> bytes:
-    """Return ``xml`` unchanged when every process is drawn, else with a generated BPMN DI for the rest.
-
-    Raises InvalidContent (engine.xmlsafe) for hostile or malformed XML. Processes with lanes are wrapped in
-    a collaboration with one participant, because bpmn-js draws lanes only inside a pool; subprocesses are
-    drawn collapsed, each with its own plane (bpmn-js shows them as drill-down).
-    """
-    root = xmlsafe.parse(xml, file).getroot()
-    drawn = _drawn_processes(root)
-    pending = [p for p in root.iterfind("bpmn:process", NS) if p.get("id") not in drawn]
-    if not pending:
-        return xml
-    taken = {str(v) for v in root.xpath("//@id")}
-    anchor = root.find("bpmn:relationship", NS)  # the XSD wants diagrams before relationships
-    for process in pending:
-        for diagram in _draw_process(root, process, taken):
-            if anchor is not None:
-                anchor.addprevious(diagram)
-            etree.indent(diagram, space="  ", level=1)
-            diagram.tail = "\n"
-            before = diagram.getprevious()
-            if before is not None and not (before.tail or "").strip():
-                before.tail = "\n  "
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-
-
-def _drawn_processes(root: Element) -> set[str]:
-    """Ids of processes that already have a plane, directly or through a drawn collaboration."""
-    planes = {p.get("bpmnElement") for p in root.iterfind("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)}
-    drawn = {str(p) for p in planes if p}
-    for collab in root.iterfind("bpmn:collaboration", NS):
-        if collab.get("id") in planes:
-            drawn |= {str(p.get("processRef")) for p in collab.iterfind("bpmn:participant", NS)}
-    return drawn
-
-
-# --- reading the model -------------------------------------------------------------------------------
-
-
-def _local(el: Element) -> str:
-    """The BPMN tag name of a model element; "" for comments and foreign elements."""
-    if not isinstance(el.tag, str):
-        return ""
-    name = etree.QName(el)
-    return str(name.localname) if name.namespace == MODEL else ""
-
-
-def _flow_nodes(container: Element) -> dict[str, Element]:
-    """The flow nodes directly inside a process or subprocess, by id, in document order."""
-    return {str(el.get("id")): el for el in container if _local(el) in _FLOW_NODES and el.get("id")}
-
-
-def _graph(container: Element, lanes: list[Element]) -> Graph:
-    """Collect the flow nodes and sequence flows directly inside a process or subprocess."""
-    nodes = _flow_nodes(container)
-    kinds = {node: _local(el) for node, el in nodes.items()}
-    host = {
-        node: str(el.get("attachedToRef"))
-        for node, el in nodes.items()
-        if kinds[node] == "boundaryEvent" and kinds.get(str(el.get("attachedToRef")), "") in _ACTIVITIES
-    }
-    flows = [
-        Flow(str(el.get("id")), str(el.get("sourceRef")), str(el.get("targetRef")))
-        for el in container.iterfind("bpmn:sequenceFlow", NS)
-        if el.get("sourceRef") in kinds and el.get("targetRef") in kinds and el.get("id")
-    ]
-    lane_of: dict[str, int] = {}
-    for index, lane in enumerate(lanes):
-        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-            lane_of.setdefault((ref.text or "").strip(), index)
-    return Graph(kinds, flows, host, lane_of, max(len(lanes), 1))
-
-
 def _size(kind: str, boundary_events: int) -> tuple[float, float]:
     """Shape size: events 36, gateways 50, activities 100x80 (wider when many boundary events hang on it)."""
-    if kind in _EVENTS:
+    if kind in EVENTS:
         return 36.0, 36.0
-    if kind in _GATEWAYS:
+    if kind in GATEWAYS:
         return 50.0, 50.0
     return max(100.0, 90.0 * boundary_events), 80.0  # labels of boundary events are 90 wide
 
@@ -515,98 +391,3 @@ def layout(g: Graph) -> Layout:
         Box(POOL_HEAD, top, right - POOL_HEAD, h) for top, h in zip(grid.band_top, grid.band_h, strict=True)
     ]
     return Layout(shapes, edges, bands)
-
-
-# --- writing the DI ------------------------------------------------------------------------------------
-
-
-def _fresh(base: str, taken: set[str]) -> str:
-    """An id not used yet in the document."""
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}_{n}"
-    taken.add(candidate)
-    return candidate
-
-
-def _num(value: float) -> str:
-    """A coordinate as DI writes it: integral values without a decimal point."""
-    value = round(float(value), 1)
-    return str(int(value)) if value.is_integer() else str(value)
-
-
-def _shape(plane: Element, taken: set[str], ref: str, box: Box, **attrs: str) -> None:
-    """Append a BPMNShape with its bounds."""
-    shape = etree.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", id=_fresh(f"{ref}_di", taken), bpmnElement=ref)
-    for name, value in attrs.items():
-        shape.set(name, value)
-    etree.SubElement(
-        shape, f"{{{DC}}}Bounds", x=_num(box.x), y=_num(box.y), width=_num(box.w), height=_num(box.h)
-    )
-
-
-def _edge(plane: Element, taken: set[str], ref: str, points: list[Point]) -> None:
-    """Append a BPMNEdge with its waypoints."""
-    edge = etree.SubElement(plane, f"{{{BPMNDI}}}BPMNEdge", id=_fresh(f"{ref}_di", taken), bpmnElement=ref)
-    for x, y in points:
-        etree.SubElement(edge, f"{{{DI}}}waypoint", x=_num(x), y=_num(y))
-
-
-def _plane(root: Element, ref: str, taken: set[str]) -> tuple[Element, Element]:
-    """A new BPMNDiagram, at the end of the definitions, holding one BPMNPlane for ``ref``."""
-    tag, nsmap = f"{{{BPMNDI}}}BPMNDiagram", {"bpmndi": BPMNDI, "dc": DC, "di": DI}
-    diagram = etree.SubElement(root, tag, nsmap=nsmap, id=_fresh(f"BPMNDiagram_{ref}", taken))
-    plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id=_fresh(f"BPMNPlane_{ref}", taken))
-    plane.set("bpmnElement", ref)
-    return diagram, plane
-
-
-def _draw_nodes(plane: Element, g: Graph, lay: Layout, taken: set[str]) -> None:
-    """Shapes for the flow nodes, edges for the flows."""
-    for node, kind in g.kinds.items():
-        attrs = {"isExpanded": "false"} if kind in _SUBPROCESSES else {}
-        if kind == "exclusiveGateway":
-            attrs["isMarkerVisible"] = "true"
-        _shape(plane, taken, node, lay.shapes[node], **attrs)
-    for flow in g.flows:
-        _edge(plane, taken, flow.id, lay.edges[flow.id])
-
-
-def _draw_subprocesses(root: Element, container: Element, g: Graph, taken: set[str]) -> list[Element]:
-    """One plane per subprocess, recursively: bpmn-js opens it from the collapsed shape."""
-    diagrams = []
-    for node, sub in _flow_nodes(container).items():
-        if g.kinds[node] in _SUBPROCESSES:
-            inner = _graph(sub, [])
-            diagram, plane = _plane(root, node, taken)
-            _draw_nodes(plane, inner, layout(inner), taken)
-            diagrams += [diagram, *_draw_subprocesses(root, sub, inner, taken)]
-    return diagrams
-
-
-def _draw_process(root: Element, process: Element, taken: set[str]) -> list[Element]:
-    """Diagrams for one process: its plane (a pool with lanes when it has lanes) and its subprocess planes."""
-    pid = str(process.get("id"))
-    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
-    g = _graph(process, lanes)
-    lay = layout(g)
-    if not lanes:
-        diagram, plane = _plane(root, pid, taken)
-    else:  # made inside the document, so it takes the document's prefix for BPMN
-        collab = etree.SubElement(root, f"{{{MODEL}}}collaboration", id=_fresh(f"Collaboration_{pid}", taken))
-        participant = etree.SubElement(
-            collab, f"{{{MODEL}}}participant", id=_fresh(f"Participant_{pid}", taken)
-        )
-        participant.set("name", process.get("name") or pid)
-        participant.set("processRef", pid)
-        process.addprevious(collab)
-        etree.indent(collab, space="  ", level=1)
-        collab.tail = "\n  "
-        diagram, plane = _plane(root, str(collab.get("id")), taken)
-        pool = Box(0, lay.bands[0].y, lay.bands[0].right, sum(b.h for b in lay.bands))
-        _shape(plane, taken, str(participant.get("id")), pool, isHorizontal="true")
-        for lane, band in zip(lanes, lay.bands, strict=True):
-            _shape(plane, taken, str(lane.get("id")), band, isHorizontal="true")
-    _draw_nodes(plane, g, lay, taken)
-    return [diagram, *_draw_subprocesses(root, process, g, taken)]

@@ -1,0 +1,7 @@
+"""Demo data for ``ventanilla demo``: staff accounts and fictitious cases lived on a simulated clock."""
+
+from .content import SURNAMES
+from .simulation import load_demo
+from .staff import PASSWORD, USERS
+
+__all__ = ["PASSWORD", "SURNAMES", "USERS", "load_demo"]
