@@ -222,7 +222,7 @@ def load_demo(system: System, now: datetime, count: int = 300, seed: int = 2026)
     with system.db.reading() as s:
         if s.execute(select(func.count(Case.id))).scalar_one():
             return 0
-    sim = Sim(system, random.Random(seed), end, actors()) - seeded on purpose: same seed, same demo
+    sim = Sim(system, random.Random(seed), end, actors())  # seeded on purpose: same seed, same demo
     plans = plan_population(sim, count)
     Run(sim, plans).days()
     return sum(1 for plan in plans if plan.folio)
