@@ -1,10 +1,20 @@
 """Inbox (bandeja) benchmark: server time of `inbox()` over varied filters at 10,000 and 200,000 cases in
-PostgreSQL (optionally a million), and how it grows with the size of the database. See bench/README.md.
+PostgreSQL (optionally a million), and how it grows with the size of the database.
 
-Cases and tasks are bulk-loaded with set-based SQL, not through the services: the inbox reads only the
-projections `human_tasks` ⋈ `cases`, so this is a read benchmark of those two tables.
+Each size gets its own schema `bench_<hex>` (migrated, reference data loaded, always dropped). Cases and
+tasks are bulk-loaded with set-based SQL, not through the services: the inbox reads only the projections
+`human_tasks` ⋈ `cases`, so this is a read benchmark of those two tables. No `instances` rows (nor a
+published content version) are needed: no foreign key points from the projections to engine state.
 
-Run: ``.venv/bin/python bench/inbox.py [--cases 10000,200000] [--million] [--explain N] [--postgres-url URL]``
+The 200 requests alternate a supervisor of region 13 and an ejecutivo of DR13 and cycle through the tabs,
+each due status, kind, stage, channel, platform and a search by folio, RUT, provider RUT and provider-name
+prefix, on pages 1-5. They are timed on every size in turn, so machine noise hits all sizes alike, and
+each request keeps its best of --repeat calls. Targets: p95 < 100 ms at 200,000 cases and
+p95(200,000) / p95(10,000) < 1.5. By default 25 % of the cases are open, so a bandeja holds 20 times more
+tasks at 200,000 cases than at 10,000; --open-cases N keeps the backlog fixed instead.
+
+Run: ``.venv/bin/python bench/inbox.py [--cases 10000,200000] [--million] [--open-cases N] [--repeat K]
+[--explain N] [--postgres-url URL]``
 """
 
 from __future__ import annotations
@@ -14,8 +24,9 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
@@ -101,8 +112,8 @@ CREATE FUNCTION rut_dv(n bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
 $$"""
 
 # One row per case from generate_series: a weighted region (by population), the region's DR platform
-# (some web and call-center cases, which belong to region 13 as open_case does), kinds ~40/55/5, ~25 %
-# open with a due date within ±40 days of today (3 % without one) and a warning 2-5 days before it.
+# (some web and call-center cases, which belong to region 13 as open_case does), kinds ~40/55/5, a share
+# open (25 % by default) due within ±40 days of today (3 % without a date), warned 2-5 days before.
 CASES = """
 WITH draw AS (
   SELECT g, random() r1, random() r2, random() r3, random() r4, random() r5, random() r6, random() r7,
@@ -176,7 +187,7 @@ WITH task AS (
 INSERT INTO human_tasks (id, case_id, element_id, name, process_id, lane, role, form_id, letters, status,
   assignee, platform_code, region_code, due_on, created_at)
 SELECT md5('open-' || case_id || '-' || k)::uuid::text, case_id, element_id, name, 'caso', lane, role,
-  element_id, '[]',  'open',
+  element_id, '[]', 'open',
   CASE WHEN role = 'ejecutivo' AND held < 0.6 THEN 'eje_' || platform_code || '_' || (1 + floor(who * 6))
        WHEN role = 'supervisor' AND held < 0.4 THEN 'sup_' || region_code || '_' || (1 + floor(who * 2))
        WHEN role = 'abogado' AND held < 0.8 THEN 'abo_' || region_code || '_1' END,
@@ -294,15 +305,14 @@ def provider_prefix(rng: random.Random, terms: Terms) -> str:
     return rng.choice((cut, cut.lower(), cut.upper()))
 
 
-Choice = dict[str, Any]
-CHOICES: dict[str, Any] = {
+Draw = Callable[[random.Random, Terms], dict[str, Any]]
+STAGES = ("ingreso", "consulta", "reclamo", "judicial", "no_consumo")
+CHOICES: dict[str, Draw] = {
     "plain": lambda rng, t: {},
     "tab": lambda rng, t: {"tab": rng.choice(("mine", "unclaimed"))},
     "due": lambda rng, t: {"due": rng.choice(("en_plazo", "por_vencer", "fuera_de_plazo"))},
     "kind": lambda rng, t: {"kind": rng.choice(("inquiry", "complaint", "out_of_scope"))},
-    "stage": lambda rng, t: {
-        "stage": rng.choice(("ingreso", "consulta", "reclamo", "judicial", "no_consumo"))
-    },
+    "stage": lambda rng, t: {"stage": rng.choice(STAGES)},
     "channel": lambda rng, t: {"channel": rng.choice(tuple(CHANNELS))},
     "platform": lambda rng, t: {"platform": rng.choice(("DR13", "CC", "WEB", "DR05"))},
     "folio": lambda rng, t: {"search": rng.choice(t.folios)},
@@ -315,13 +325,13 @@ EXTRAS = ("tab", "due", "kind", "stage", "channel", "platform")
 
 
 def plan(n: int, terms: Terms, seed: int) -> list[tuple[Actor, InboxQuery]]:
-    """n requests alternating supervisor/ejecutivo, cycling through the filters, a random page 1-5 and,
-    for 30 % of them, a second filter."""
+    """n requests alternating supervisor/ejecutivo, cycling through the filters, each on a random page
+    1-5 and, for 30 % of them, with a second filter."""
     rng = random.Random(seed)
     focus = list(CHOICES)
     out = []
     for i in range(n):
-        fields: Choice = {"page": rng.randint(1, 5), **CHOICES[focus[(i // 2) % len(focus)]](rng, terms)}
+        fields = {"page": rng.randint(1, 5), **CHOICES[focus[(i // 2) % len(focus)]](rng, terms)}
         if rng.random() < 0.3:
             fields.update(CHOICES[rng.choice(EXTRAS)](rng, terms))
         out.append((SUPERVISOR if i % 2 == 0 else EJECUTIVO, InboxQuery(**fields)))
@@ -337,170 +347,173 @@ def describe(actor: Actor, q: InboxQuery) -> str:
 # --- measuring -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Timing:
-    label: str
-    ms: float
-    actor: Actor
-    query: InboxQuery
-
-
 def timed(db: Database, actor: Actor, q: InboxQuery) -> float:
-    """Milliseconds spent in inbox() inside a reading session whose connection is already checked out."""
+    """Milliseconds spent in inbox() inside a reading session whose connection is already checked out
+    (pool checkout and pre-ping are not the service's time)."""
     with db.reading() as s:
-        s.connection()  # pool checkout and pre-ping are not the service's time
+        s.connection()
         started = time.perf_counter()
         inbox(s, actor, q, NOW)
         return (time.perf_counter() - started) * 1e3
 
 
-def measure(db: Database, terms: Terms) -> list[Timing]:
-    """WARMUP untimed requests (another draw of the same mix), then the REQUESTS timed ones."""
-    for actor, q in plan(WARMUP, terms, SEED + 1):
-        timed(db, actor, q)
-    return [Timing(describe(a, q), timed(db, a, q), a, q) for a, q in plan(REQUESTS, terms, SEED)]
+@dataclass
+class Size:
+    """One database size in its own schema: the loaded data and, once measured, each request's time."""
+
+    cases: int
+    url: str
+    db: Database
+    load_s: float
+    terms: Terms
+    requests: list[tuple[Actor, InboxQuery]]
+    seen: tuple[int, int] = (0, 0)  # open tasks in the supervisor's and the ejecutivo's bandeja
+    ms: list[float] = field(default_factory=list)
+
+    def call(self, i: int) -> float:
+        return timed(self.db, *self.requests[i])
+
+    def visible(self, actor: Actor) -> int:
+        """Open tasks in the actor's bandeja with no filter."""
+        with self.db.reading() as s:
+            return inbox(s, actor, InboxQuery(), NOW).total
+
+    def open_tasks(self) -> int:
+        with psycopg.connect(self.url) as conn:
+            row = conn.execute("SELECT count(*) FROM human_tasks WHERE status = 'open'").fetchone()
+        return row[0] if row else 0
+
+    def slowest(self, n: int) -> list[int]:
+        return sorted(range(len(self.ms)), key=lambda i: self.ms[i], reverse=True)[:n]
 
 
-def visible(db: Database, actor: Actor) -> int:
-    """Open tasks in the actor's bandeja with no filter."""
-    with db.reading() as s:
-        return inbox(s, actor, InboxQuery(), NOW).total
+def load(stack: ExitStack, base_url: str, cases: int, open_cases: int | None) -> Size | None:
+    """A throwaway schema with n cases (dropped when the stack closes); None if PostgreSQL is unreachable."""
+    url = stack.enter_context(postgres_schema(base_url))
+    if url is None:
+        return None
+    share = 0.25 if open_cases is None else min(1.0, open_cases / cases)
+    db, load_s = prepare(url, cases, share)
+    stack.callback(db.engine.dispose)  # runs before the schema is dropped
+    terms = sample_terms(url)
+    size = Size(cases, url, db, load_s, terms, plan(REQUESTS, terms, SEED))
+    size.seen = (size.visible(SUPERVISOR), size.visible(EJECUTIVO))
+    return size
 
 
-def explain(db: Database, timing: Timing) -> None:
-    """Print EXPLAIN (ANALYZE, BUFFERS) of every statement one request runs."""
+def measure(sizes: Sequence[Size], repeat: int) -> None:
+    """Warm up each size, then time request i on every size in turn (machine noise hits all sizes alike),
+    keeping each request's best of `repeat` calls."""
+    for size in sizes:
+        for actor, q in plan(WARMUP, size.terms, SEED + 1):
+            timed(size.db, actor, q)
+    for i in range(REQUESTS):
+        for size in sizes:
+            size.ms.append(min(size.call(i) for _ in range(repeat)))
+
+
+def explain(size: Size, i: int) -> None:
+    """Print EXPLAIN (ANALYZE, BUFFERS) of every statement request i runs."""
     captured: list[tuple[str, Any]] = []
 
     def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         captured.append((statement, parameters))
 
-    event.listen(db.engine, "before_cursor_execute", grab)
+    event.listen(size.db.engine, "before_cursor_execute", grab)
     try:
-        timed(db, timing.actor, timing.query)
+        size.call(i)
     finally:
-        event.remove(db.engine, "before_cursor_execute", grab)
-    print(f"\n=== {timing.ms:.1f} ms  {timing.label}")
-    with db.reading() as s:
+        event.remove(size.db.engine, "before_cursor_execute", grab)
+    print(f"\n=== {size.ms[i]:.1f} ms  {describe(*size.requests[i])}")
+    with size.db.reading() as s:
         for statement, parameters in captured:
-            print(f"--- {' '.join(statement.split())[:400]}\n    {parameters}")
-            plan_rows = s.connection().exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
-            print("\n".join(f"    {line}" for (line,) in plan_rows))
+            print(f"--- {' '.join(statement.split())[:300]} ...\n    {parameters}")
+            lines = s.connection().exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            print("\n".join(f"    {line}" for (line,) in lines))
 
 
 # --- reporting, main -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Result:
-    """One database size: what was loaded and how long each request took."""
-
-    cases: int
-    open_tasks: int
-    visible: tuple[int, int]  # supervisor of region 13, ejecutivo of DR13
-    load_s: float
-    timings: list[Timing]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(t.ms for t in self.timings)
-
-    @property
-    def p95(self) -> float:
-        return p95([t.ms for t in self.timings])
-
-    def slowest(self, n: int) -> list[Timing]:
-        return sorted(self.timings, key=lambda t: t.ms, reverse=True)[:n]
-
-
-HEADER = f"{'cases':>10}{'open tasks':>12}{'sup. 13':>9}{'eje. DR13':>10}{'load s':>8}"
-HEADER += f"{'median ms':>11}{'p95 ms':>9}{'max ms':>9}"
-
-
-def print_result(r: Result) -> None:
-    print(
-        f"{r.cases:>10,}{r.open_tasks:>12,}{r.visible[0]:>9,}{r.visible[1]:>10,}{r.load_s:>8.1f}"
-        f"{r.median:>11.2f}{r.p95:>9.2f}{r.slowest(1)[0].ms:>9.2f}",
-        flush=True,
-    )
-
-
-def run_size(base_url: str, n: int, explain_n: int) -> Result | None:
-    """Load n cases in a throwaway schema, time the requests, optionally explain the slowest."""
-    with postgres_schema(base_url) as url:
-        if url is None:
-            return None
-        db, load_s = prepare(url, n)
-        try:
-            terms = sample_terms(url)
-            timings = measure(db, terms)
-            with psycopg.connect(url) as conn:
-                row = conn.execute("SELECT count(*) FROM human_tasks WHERE status = 'open'").fetchone()
-            vis = (visible(db, SUPERVISOR), visible(db, EJECUTIVO))
-            result = Result(n, row[0] if row else 0, vis, load_s, timings)
-            print_result(result)
-            for t in result.slowest(explain_n):
-                explain(db, t)
-            return result
-        finally:
-            db.engine.dispose()
+def print_sizes(sizes: Sequence[Size]) -> None:
+    """One row per size: what was loaded, how many tasks each actor sees, median / p95 / max."""
+    head = f"{'cases':>10}{'open tasks':>12}{'sup. 13':>9}{'eje. DR13':>10}{'load s':>8}"
+    print(head + f"{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
+    for size in sizes:
+        row = f"{size.cases:>10,}{size.open_tasks():>12,}{size.seen[0]:>9,}"
+        row += f"{size.seen[1]:>10,}{size.load_s:>8.1f}"
+        print(row + f"{statistics.median(size.ms):>11.2f}{p95(size.ms):>9.2f}{max(size.ms):>9.2f}")
 
 
 def verdict(name: str, value: float, target: float, unit: str = "") -> str:
     return f"{name}: {value:.2f}{unit}  target < {target:g}{unit}  {'OK' if value < target else 'MISS'}"
 
 
-def print_summary(results: Sequence[Result]) -> None:
-    """Slowest requests of the largest size, then the target checks."""
-    largest = results[-1]
+def print_verdicts(sizes: Sequence[Size]) -> None:
+    """The slowest requests of the largest size, then the target checks."""
+    largest, small = sizes[-1], sizes[0]
     print(f"\nslowest requests at {largest.cases:,} cases:")
-    for t in largest.slowest(5):
-        print(f"  {t.ms:8.2f} ms  {t.label}")
+    for i in largest.slowest(5):
+        print(f"  {largest.ms[i]:8.2f} ms  {describe(*largest.requests[i])}")
     print()
-    for r in results:
-        if r.cases >= 200_000 or r is largest:
-            print(verdict(f"p95 at {r.cases:,} cases", r.p95, TARGET_P95_MS, " ms"))
-    small = results[0]
-    for r in results[1:]:
-        print(verdict(f"growth p95({r.cases:,}) / p95({small.cases:,})", r.p95 / small.p95, TARGET_GROWTH))
+    for size in sizes:
+        if size.cases >= 200_000 or size is largest:
+            print(verdict(f"p95 at {size.cases:,} cases", p95(size.ms), TARGET_P95_MS, " ms"))
+    for size in sizes[1:]:
+        growth = p95(size.ms) / p95(small.ms)
+        print(verdict(f"growth p95({size.cases:,}) / p95({small.cases:,})", growth, TARGET_GROWTH), end="")
+        print(f"   [supervisor's bandeja {size.seen[0] / max(1, small.seen[0]):.1f}x larger]")
 
 
-def sizes(text: str) -> list[int]:
+def case_counts(text: str) -> list[int]:
     """`10000,200000` → [10000, 200000]."""
     try:
         out = sorted({int(part) for part in text.split(",") if part.strip()})
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a list of integers: {text!r}") from None
-    if not out or out[0] < 1:
-        raise argparse.ArgumentTypeError("case counts must be positive")
+    if not out or out[0] < 100:
+        raise argparse.ArgumentTypeError("case counts must be at least 100")
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Parse the CLI, then load and measure each size in its own throwaway PostgreSQL schema."""
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", type=sizes, default=[10_000, 200_000], help="sizes (default 10000,200000)")
-    ap.add_argument("--million", action="store_true", help="also 1,000,000 cases (several minutes)")
-    ap.add_argument("--explain", type=int, default=0, metavar="N", help="EXPLAIN ANALYZE the N slowest")
+    ap.add_argument("--cases", type=case_counts, default=[10_000, 200_000], help="default 10000,200000")
+    ap.add_argument("--million", action="store_true", help="also 1,000,000 cases (a few more minutes)")
+    ap.add_argument("--open-cases", type=int, metavar="N", help="open cases per size (default: 25 %%)")
+    ap.add_argument("--repeat", type=int, default=3, metavar="K", help="best of K calls per request")
+    ap.add_argument("--explain", type=int, default=0, metavar="N", help="EXPLAIN the N slowest requests")
     ap.add_argument("--postgres-url", default=PG_URL, help=f"server to use (default {PG_URL})")
     args = ap.parse_args(argv)
+    if args.repeat < 1 or (args.open_cases is not None and args.open_cases < 1):
+        ap.error("--repeat and --open-cases must be positive")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Load every size in its own throwaway PostgreSQL schema, measure them interleaved, report."""
+    args = parse(argv)
     counts = sorted({*args.cases, *([1_000_000] if args.million else [])})
-    print(f"inbox(): server time (wall time around the call, in a reading session), {REQUESTS} requests")
-    print(
-        f"per size after {WARMUP} warm-up ones; supervisor of region 13 and ejecutivo of DR13, alternating."
-    )
-    print("Cases and tasks are bulk-loaded with set-based SQL, not through the services: this is a read")
-    print(f"benchmark of the projections human_tasks ⋈ cases. Today = {TODAY}.\n")
-    print(HEADER)
-    results = []
-    for n in counts:
-        try:
-            result = run_size(args.postgres_url, n, args.explain)
-        except psycopg.Error as err:
-            sys.exit(f"PostgreSQL error at {n:,} cases: {first_line(err)}")
-        if result is None:
-            return
-        results.append(result)
-    print_summary(results)
+    print(f"inbox(): server time, i.e. wall time around the call in a reading session; {REQUESTS} requests")
+    print(f"per size (best of {args.repeat} calls each) after {WARMUP} warm-up ones; a supervisor of region")
+    print("13 and an ejecutivo of DR13, alternating. Cases and tasks are bulk-loaded with set-based SQL,")
+    print("not through the services: a read benchmark of the projections human_tasks ⋈ cases.")
+    print(f"Today = {TODAY}; open cases: {args.open_cases or '25 %'} per size.\n")
+    with ExitStack() as stack:
+        sizes = []
+        for n in counts:
+            try:
+                size = load(stack, args.postgres_url, n, args.open_cases)
+            except psycopg.Error as err:
+                sys.exit(f"PostgreSQL error while loading {n:,} cases: {first_line(err)}")
+            if size is None:
+                return
+            sizes.append(size)
+        measure(sizes, args.repeat)
+        print_sizes(sizes)
+        print_verdicts(sizes)
+        for i in sizes[-1].slowest(args.explain):
+            explain(sizes[-1], i)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    column,
+    func,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -146,6 +149,15 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_region_status_due", "region_code", "status", "due_on"),
         Index("ix_cases_platform_status_due", "platform_code", "status", "due_on"),
+        # The bandeja's filters and search (migration 0006): provider prefix, any case, needs
+        # text_pattern_ops for LIKE 'x%' under a non-C collation.
+        Index(
+            "ix_cases_provider_name_prefix",
+            func.lower(column("provider_name")).label("provider_name_lower"),
+            postgresql_ops={"provider_name_lower": "text_pattern_ops"},
+        ),
+        Index("ix_cases_stage", "stage"),
+        Index("ix_cases_kind", "kind"),
         {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -196,6 +208,28 @@ class HumanTask(Base):
         Index("ix_human_tasks_open_region", "status", "region_code", "role", "due_on"),
         Index("ix_human_tasks_open_platform", "status", "platform_code", "role", "due_on"),
         Index("ix_human_tasks_assignee", "assignee", "status"),
+        # The bandeja (migration 0006): open tasks of a region / platform in the bandeja's order, so a
+        # page is the first rows of an index range and counting never reads the table.
+        Index(
+            "ix_human_tasks_inbox_region",
+            "region_code",
+            "due_on",
+            "created_at",
+            "id",
+            postgresql_include=["role", "assignee", "platform_code", "case_id"],
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_human_tasks_inbox_platform",
+            "platform_code",
+            "due_on",
+            "created_at",
+            "id",
+            postgresql_include=["role", "assignee", "case_id"],
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

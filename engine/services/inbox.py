@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from .. import deadlines, rut
@@ -88,15 +88,19 @@ def _due_clause(due: str, today: date) -> ColumnElement[bool]:
 
 
 def _search_clause(text: str) -> ColumnElement[bool]:
-    """Folio (exact), RUT (consumer or provider, any format) or provider name (prefix, any case)."""
+    """Folio (exact), RUT (consumer or provider, any format) or provider name (prefix, any case). Each
+    branch is its own indexed lookup of case ids (a UNION, not an OR the planner would scan for)."""
     text = text.strip()
-    clauses: list[ColumnElement[bool]] = [Case.folio == text]
+    lookups: list[Select[Any]] = [select(Case.id).where(Case.folio == text)]
     if rut.is_valid(text):
         canonical = rut.normalize(text)
-        clauses += [Case.consumer_rut == canonical, Case.provider_rut == canonical]
+        lookups += [
+            select(Case.id).where(Case.consumer_rut == canonical),
+            select(Case.id).where(Case.provider_rut == canonical),
+        ]
     if len(text) >= 3:
-        clauses.append(func.lower(Case.provider_name).startswith(text.lower()))
-    return or_(*clauses)
+        lookups.append(select(Case.id).where(func.lower(Case.provider_name).startswith(text.lower())))
+    return Case.id.in_(union(*lookups)) if len(lookups) > 1 else Case.id.in_(lookups[0])
 
 
 def _filtered(query: Select[Any], q: InboxQuery, actor: Actor, today: date) -> Select[Any]:
