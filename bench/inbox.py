@@ -20,6 +20,8 @@ Run: ``.venv/bin/python bench/inbox.py [--cases 10000,200000] [--million] [--ope
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import random
 import statistics
 import sys
@@ -435,8 +437,18 @@ def explain(size: Size, i: int) -> None:
 # --- reporting, main -----------------------------------------------------------------------------------
 
 
+def measured(url: str) -> str:
+    """Which service source (its edits change the figures) and which server were measured."""
+    source = Path(inspect.getsourcefile(inbox) or "")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12] if source.is_file() else "?"
+    with psycopg.connect(url) as conn:
+        version = conn.execute("SHOW server_version").fetchone()
+    return f"service {source.name} sha256:{digest}; PostgreSQL {version[0] if version else '?'}"
+
+
 def print_sizes(sizes: Sequence[Size]) -> None:
     """One row per size: what was loaded, how many tasks each actor sees, median / p95 / max."""
+    print(measured(sizes[0].url) + "\n")
     head = f"{'cases':>10}{'open tasks':>12}{'sup. 13':>9}{'eje. DR13':>10}{'load s':>8}"
     print(head + f"{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
     for size in sizes:

@@ -148,8 +148,9 @@ def _row(task: HumanTask, c: Case, today: date) -> InboxRow:
     )
 
 
-def _counts(s: Session, q: InboxQuery, actor: Actor, today: date) -> dict[str, dict[str, int]]:
-    """How many tasks each due-status and each kind filter would show (the other filters applied)."""
+def _counts(s: Session, q: InboxQuery, actor: Actor, today: date) -> tuple[dict[str, dict[str, int]], int]:
+    """How many tasks each due-status and each kind filter would show (the other filters applied), and
+    the total the query itself shows: the (kind, due) groups that its kind and due filters keep."""
     bucket = case(
         (HumanTask.due_on < today, "fuera_de_plazo"),
         (and_(HumanTask.due_on.is_not(None), Case.warn_on <= today), "por_vencer"),
@@ -163,17 +164,20 @@ def _counts(s: Session, q: InboxQuery, actor: Actor, today: date) -> dict[str, d
     )
     stmt = _filtered(grouped, replace(q, due=None, kind=None), actor, today).group_by(Case.kind, bucket)
     out: dict[str, dict[str, int]] = {"due": dict.fromkeys(DUE_STATES, 0), "kind": {}}
+    total = 0
     for kind, due, n in s.execute(stmt).all():
         out["due"][due] += n
         out["kind"][kind] = out["kind"].get(kind, 0) + n
-    return out
+        if (not q.kind or kind == q.kind) and (q.due not in DUE_STATES or due == q.due):
+            total += n
+    return out, total
 
 
 def inbox(s: Session, actor: Actor, q: InboxQuery, now: datetime) -> InboxPage:
     """One page of the actor's bandeja with counts per filter."""
     today = deadlines.local_date(now)
+    counts, total = _counts(s, q, actor, today)
     query = _filtered(_base(actor), q, actor, today)
-    total = s.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(q.page, 1), pages)
     rows = s.execute(
@@ -181,4 +185,4 @@ def inbox(s: Session, actor: Actor, q: InboxQuery, now: datetime) -> InboxPage:
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    return InboxPage([_row(t, c, today) for t, c in rows], total, page, pages, _counts(s, q, actor, today))
+    return InboxPage([_row(t, c, today) for t, c in rows], total, page, pages, counts)
