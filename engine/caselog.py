@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .access import Actor
 from .models import LogEntry
 
 
@@ -24,6 +25,11 @@ class LogEvent:
     element_id: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
     public: bool = False
+
+
+def by(actor: Actor, event: str, summary: str, **fields: Any) -> LogEvent:
+    """A log entry attributed to an actor (who, role, channel)."""
+    return LogEvent(event, summary, actor=actor.username, role=actor.role, channel=actor.channel, **fields)
 
 
 def append_log(s: Session, case_id: int, events: Sequence[LogEvent], now: datetime) -> None:

@@ -122,26 +122,19 @@ def _workable(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
     return task, case
 
 
+def _log_task(
+    s: Session, case_id: int, task: HumanTask, actor: Actor, event: str, verb: str, now: datetime
+) -> None:
+    entry = caselog.by(actor, event, f"{verb}: {task.name}", element_id=task.element_id)
+    caselog.append_log(s, case_id, [entry], now)
+
+
 def claim_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskView:
     """Take an open task into the actor's own inbox."""
     task, case = _workable(s, task_id, actor)
     if task.assignee is None:
         task.assignee = actor.username
-        caselog.append_log(
-            s,
-            case.id,
-            [
-                LogEvent(
-                    "task_claimed",
-                    f"Tarea tomada: {task.name}",
-                    actor=actor.username,
-                    role=actor.role,
-                    channel=actor.channel,
-                    element_id=task.element_id,
-                )
-            ],
-            now,
-        )
+        _log_task(s, case.id, task, actor, "task_claimed", "Tarea tomada", now)
     return _view(task, case)
 
 
@@ -227,19 +220,5 @@ def release_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskV
         raise Forbidden("solo quien tomó la tarea o un/a supervisor/a puede liberarla")
     if task.assignee is not None:
         task.assignee = None
-        caselog.append_log(
-            s,
-            case.id,
-            [
-                LogEvent(
-                    "task_released",
-                    f"Tarea liberada: {task.name}",
-                    actor=actor.username,
-                    role=actor.role,
-                    channel=actor.channel,
-                    element_id=task.element_id,
-                )
-            ],
-            now,
-        )
+        _log_task(s, case.id, task, actor, "task_released", "Tarea liberada", now)
     return _view(task, case)
