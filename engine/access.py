@@ -22,6 +22,7 @@ class Actor:
     platform_code: str | None = None
     region_code: str | None = None
     channel: str | None = None
+    provider_rut: str | None = None  # role proveedor: the company (canonical RUT) it acts for
 
     @property
     def read_only(self) -> bool:

@@ -103,6 +103,11 @@ def _code_checks(file: str, root: Any) -> Iterator[ContentProblem]:
                     yield ContentProblem(file, _owner_id(el), f"{_local(el)}: {err.detail}")
 
 
+# Elements that may name a form: human tasks, the start event (intake) and message events (the payload a
+# party sends, e.g. a company's digital answer).
+FORM_HOLDERS = frozenset({"userTask", "manualTask", "startEvent", "boundaryEvent", "intermediateCatchEvent"})
+
+
 def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProblem]:
     """Forms and letters exist, human tasks sit in a lane that names a role, called processes exist."""
     for lane in root.iterfind(".//bpmn:lane", NS):
@@ -116,7 +121,7 @@ def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProb
         kind = _local(el)
         if kind in UNSUPPORTED:
             yield ContentProblem(file, _owner_id(el), UNSUPPORTED[kind])
-        if kind not in ("userTask", "manualTask", "startEvent"):
+        if kind not in FORM_HOLDERS:
             continue
         props = _props(el)
         form = props.get("form")

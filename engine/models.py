@@ -116,6 +116,19 @@ class Platform(Base):
     agreement_on: Mapped[date | None] = mapped_column(Date)
 
 
+class Provider(Base):
+    """A company consumers complain about (SPEC §3): digital ones answer through the portal/API."""
+
+    __tablename__ = "providers"
+    rut: Mapped[str] = mapped_column(String(12), primary_key=True)  # canonical 76086428-5
+    legal_name: Mapped[str] = mapped_column(String(160))
+    trade_name: Mapped[str] = mapped_column(String(160), default="")
+    market: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str | None] = mapped_column(String(160))
+    digital: Mapped[bool] = mapped_column(Boolean, default=False)  # answers through the portal/API
+    created_at: Mapped[datetime]
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = {"sqlite_autoincrement": True}
@@ -126,6 +139,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(30))
     platform_code: Mapped[str | None] = mapped_column(ForeignKey("platforms.code"))
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    provider_rut: Mapped[str | None] = mapped_column(ForeignKey("providers.rut"))  # role proveedor only
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
@@ -284,6 +298,9 @@ class Subscription(Base):
     element_id: Mapped[str] = mapped_column(String(120))
     message: Mapped[str] = mapped_column(String(120), index=True)
     status: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting, received, cancelled
+    # The message event's own form (its payload's schema) and the deadline of a timer racing it (migr. 0009).
+    form_id: Mapped[str | None] = mapped_column(String(120))
+    due_at: Mapped[datetime | None]
 
 
 class LogEntry(Base):

@@ -302,7 +302,13 @@ def _project_subscriptions(s: Session, loaded: Loaded) -> None:
         )
     s.add_all(
         Subscription(
-            case_id=case_id, task_id=m.task_id, element_id=m.element_id, message=m.message, status="waiting"
+            case_id=case_id,
+            task_id=m.task_id,
+            element_id=m.element_id,
+            message=m.message,
+            status="waiting",
+            form_id=m.form_id,
+            due_at=m.due_at,
         )
         for key, m in current.items()
         if key not in loaded.before.messages

@@ -55,6 +55,8 @@ class MessageWait:
     task_id: str
     element_id: str
     message: str
+    form_id: str | None = None  # the event's ``form`` property: the schema its payload must satisfy
+    due_at: datetime | None = None  # the earliest timer racing it (same activity or event gateway)
 
 
 EFFECT_PROPERTIES = frozenset({"letter", "letters", "log_event", "log_summary", "notify", "notify_message"})
@@ -217,13 +219,33 @@ def fire_timer(wf: Workflow, task_id: str, trail: Trail) -> bool:
     return True
 
 
+def _timer_due(task: Any) -> datetime | None:
+    """When a waiting timer event fires (None for anything else or a timer already fired)."""
+    if task.state != TaskState.WAITING or spiff_adapter.timer_of(task.task_spec.event_definition) is None:
+        return None
+    value = task._get_internal_data("event_value")
+    if not value or task._get_internal_data("event_fired", False):
+        return None
+    return datetime.fromisoformat(value)
+
+
+def _racing_due(task: Any) -> datetime | None:
+    """The deadline of a message wait: the earliest timer among its siblings (boundary events of the same
+    activity, or the events after the same event-based gateway)."""
+    siblings = task.parent.children if task.parent is not None else []
+    dues = [due for sibling in siblings if sibling is not task and (due := _timer_due(sibling))]
+    return min(dues, default=None)
+
+
 def waiting_messages(wf: Workflow) -> list[MessageWait]:
     """Message events the workflow waits for (also inside event-based gateways)."""
     out = []
     for task in wf.event_manager.tasks.values():
         if task.state == TaskState.WAITING:
-            for ed in spiff_adapter.messages_of(task.task_spec.event_definition):
-                out.append(MessageWait(str(task.id), task.task_spec.bpmn_id, ed.name))
+            spec = task.task_spec
+            for ed in spiff_adapter.messages_of(spec.event_definition):
+                form = properties(spec).get("form")
+                out.append(MessageWait(str(task.id), spec.bpmn_id, ed.name, form, _racing_due(task)))
     return out
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import EngineError, Unauthenticated
-from ..models import LoginAttempt, Platform, Region, User
+from ..models import LoginAttempt, Platform, Provider, Region, User
 from ..roles import ROLES
 from . import users
 
@@ -53,6 +53,8 @@ class Account:
     region_code: str | None
     platform_name: str | None
     region_name: str | None
+    provider_rut: str | None = None  # role proveedor: the company the account answers for
+    provider_name: str | None = None
 
     @property
     def role_label(self) -> str:
@@ -140,6 +142,7 @@ def sign_in(s: Session, username: str, password: str, remote_addr: str, now: dat
 def _account(s: Session, user: User) -> Account:
     platform = s.get(Platform, user.platform_code) if user.platform_code else None
     region = s.get(Region, user.region_code) if user.region_code else None
+    provider = s.get(Provider, user.provider_rut) if user.provider_rut else None
     return Account(
         id=user.id,
         username=user.username,
@@ -149,6 +152,8 @@ def _account(s: Session, user: User) -> Account:
         region_code=user.region_code,
         platform_name=platform.name if platform else None,
         region_name=region.name if region else None,
+        provider_rut=user.provider_rut,
+        provider_name=(provider.trade_name or provider.legal_name) if provider else None,
     )
 
 

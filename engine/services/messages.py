@@ -55,6 +55,7 @@ def deliver_message(
         actor=actor.username,
         role=actor.role,
         channel=actor.channel,
+        element_id=waiting[0].element_id,
         data=dict(payload),
     )
     persistence.save(s, loaded, trail, [event], now, actor)

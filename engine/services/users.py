@@ -15,6 +15,7 @@ from ..access import Actor
 from ..errors import EngineError, NotFound, Unauthenticated
 from ..models import ApiToken, Platform, Region, User
 from ..roles import ROLES
+from . import providers
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 8
@@ -28,7 +29,7 @@ class UserInvalid(EngineError):
 
 def actor_of(user: User, channel: str | None = None) -> Actor:
     """The Actor services see for a stored user."""
-    return Actor(user.username, user.role, user.platform_code, user.region_code, channel)
+    return Actor(user.username, user.role, user.platform_code, user.region_code, channel, user.provider_rut)
 
 
 def add_user(
@@ -40,8 +41,10 @@ def add_user(
     platform: str | None = None,
     region: str | None = None,
     full_name: str = "",
+    provider: str | None = None,
 ) -> User:
-    """Create a staff account; an ejecutivo needs a platform, regional roles a region (taken from it)."""
+    """Create an account; an ejecutivo needs a platform, regional roles a region (taken from it), a
+    proveedor the RUT of a registered company that answers digitally (and nothing else)."""
     if role not in ROLES:
         raise UserInvalid(f"rol desconocido '{role}'; use uno de: {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD:
@@ -59,6 +62,7 @@ def add_user(
         raise UserInvalid("un/a ejecutivo/a necesita --platform")
     if role in ("supervisor", "abogado", "director_regional", "admin_plataformas") and region is None:
         raise UserInvalid(f"el rol {role} necesita --region")
+    provider_rut = _provider_of(s, role, provider, platform, region)
     user = User(
         username=username,
         full_name=full_name or username,
@@ -66,12 +70,36 @@ def add_user(
         role=role,
         platform_code=platform,
         region_code=region,
+        provider_rut=provider_rut,
         active=True,
         created_at=now,
     )
     s.add(user)
     s.flush()
     return user
+
+
+def _provider_of(
+    s: Session, role: str, provider: str | None, platform: str | None, region: str | None
+) -> str | None:
+    """The canonical RUT a proveedor account answers for; only that role has one, and no staff scope."""
+    if role != "proveedor":
+        if provider is not None:
+            raise UserInvalid("solo una cuenta con rol proveedor se asocia a una empresa (--provider)")
+        return None
+    if provider is None:
+        raise UserInvalid("una cuenta proveedor necesita --provider con el RUT de la empresa")
+    if platform is not None or region is not None:
+        raise UserInvalid("una cuenta proveedor no tiene plataforma ni región")
+    try:
+        company = providers.get_provider(s, provider)
+    except NotFound:
+        raise UserInvalid(f"no hay un proveedor registrado con RUT {provider}") from None
+    if not company.digital:
+        raise UserInvalid(
+            f"{company.name} responde por carta: márquela como digital antes de crear su cuenta"
+        )
+    return company.rut
 
 
 def check_password(s: Session, username: str, password: str) -> User:
