@@ -63,6 +63,8 @@ BAD_CREDENTIALS = "Usuario o contraseña incorrectos."
 CSRF_MESSAGE = "El formulario expiró o no es válido. Vuelva a intentarlo."
 MAX_PASSWORD = 1024
 IN_PERSON = "in_person"
+WEB = "web"
+PROVIDER = "proveedor"
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,9 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Visación", "approvals.index", frozenset({"supervisor", "abogado"})),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
+    ("Reclamos trasladados", "portal.index", frozenset({PROVIDER})),
 )
+PROVIDER_ONLY = "Las cuentas de empresas solo tienen acceso al portal de proveedores."
 
 
 def _system() -> System:
@@ -115,7 +119,15 @@ def current_actor() -> Actor:
     account = current_account()
     if account is None:
         raise Unauthenticated("inicie sesión para continuar")
-    return Actor(account.username, account.role, account.platform_code, account.region_code, IN_PERSON)
+    channel = WEB if account.role == PROVIDER else IN_PERSON
+    return Actor(
+        account.username,
+        account.role,
+        account.platform_code,
+        account.region_code,
+        channel,
+        account.provider_rut,
+    )
 
 
 def public(view: F) -> F:
@@ -150,15 +162,20 @@ def _url_if_exists(endpoint: str) -> str | None:
         return None
 
 
+def _start_endpoint() -> str:
+    account = current_account()
+    return "portal.index" if account is not None and account.role == PROVIDER else "inbox.index"
+
+
 def start_url() -> str:
-    """Where a signed-in staff member starts: the inbox once it exists, else the start page."""
-    return _url_if_exists("inbox.index") or _url_if_exists("pages.home") or "/"
+    """Where a signed-in user starts: the inbox (a company: its portal) if it exists, else the start page."""
+    return _url_if_exists(_start_endpoint()) or _url_if_exists("pages.home") or "/"
 
 
 def start_page() -> ResponseReturnValue:
-    """The staff start page (``/``): the inbox when it exists, else the home page."""
-    inbox = _url_if_exists("inbox.index")
-    return redirect(inbox) if inbox else render_template("home.html")
+    """The start page (``/``): the inbox (a company: its portal) when it exists, else the home page."""
+    start = _url_if_exists(_start_endpoint())
+    return redirect(start) if start else render_template("home.html")
 
 
 def _login_redirect() -> Response:
@@ -174,9 +191,19 @@ def _require_login() -> ResponseReturnValue | None:
     """Before every request: anonymous visitors of non-public endpoints go to the login page."""
     if is_public(current_app, request.endpoint, request.blueprints):
         return None
-    if current_user.is_authenticated:
+    if not current_user.is_authenticated:
+        return _login_redirect()
+    return _provider_fence()
+
+
+def _provider_fence() -> ResponseReturnValue | None:
+    """A company's account opens its portal only: every staff page is a 403 for it, whatever it checks."""
+    account = current_account()
+    if account is None or account.role != PROVIDER or request.endpoint == "pages.home":
         return None
-    return _login_redirect()
+    if not set(request.blueprints).isdisjoint(current_app.config["PROVIDER_BLUEPRINTS"]):
+        return None
+    return render_template("error.html", title="Acceso no permitido", detail=PROVIDER_ONLY), 403
 
 
 def roles_required(*roles: str) -> Callable[[View[P]], View[P]]:

@@ -11,8 +11,8 @@ import click
 
 from engine import catalog, scheduler, schema, store, system
 from engine.clock import utcnow
-from engine.errors import EngineError, InvalidContent
-from engine.services import demo, reference, users
+from engine.errors import EngineError, FormInvalid, InvalidContent
+from engine.services import demo, providers, reference, users
 from engine.services.timers import fire_due_timers
 
 
@@ -96,16 +96,58 @@ def user() -> None:
 @click.option("--role", required=True)
 @click.option("--platform", default=None)
 @click.option("--region", default=None)
+@click.option("--provider", default=None, help="RUT de la empresa (solo rol proveedor)")
 @click.option("--name", "full_name", default="")
-def user_add(username: str, role: str, platform: str | None, region: str | None, full_name: str) -> None:
+def user_add(
+    username: str, role: str, platform: str | None, region: str | None, provider: str | None, full_name: str
+) -> None:
     """Crea una cuenta; la contraseña se lee de la entrada estándar."""
     password = sys.stdin.readline().rstrip("\n")
     try:
         with _system().db.writing() as s:
-            users.add_user(s, username, password, role, utcnow(), platform, region, full_name)
+            users.add_user(s, username, password, role, utcnow(), platform, region, full_name, provider)
     except EngineError as err:
         _fail(err)
     click.echo(f"Usuario {username} creado ({role}).")
+
+
+@main.group()
+def provider() -> None:
+    """Registro de proveedores (empresas)."""
+
+
+@provider.command("add")
+@click.argument("rut")
+@click.argument("legal_name")
+@click.option("--trade-name", default="", help="Nombre de fantasía")
+@click.option("--market", default="", help="Mercado, p. ej. telecomunicaciones")
+@click.option("--email", default=None, help="Correo de contacto para los traslados")
+@click.option("--digital/--carta", default=False, help="Responde por el portal/API (mediación digital)")
+def provider_add(
+    rut: str, legal_name: str, trade_name: str, market: str, email: str | None, digital: bool
+) -> None:
+    """Registra una empresa con su RUT (se valida el dígito verificador)."""
+    try:
+        with _system().db.writing() as s:
+            view = providers.add_provider(
+                s, rut, legal_name, utcnow(), trade_name, market, email, digital=digital
+            )
+    except FormInvalid as err:
+        for problem in err.errors:
+            click.echo(f"error: {problem.field}: {problem.message}", err=True)
+        sys.exit(1)
+    mode = "mediación digital" if view.digital else "responde por carta"
+    click.echo(f"Proveedor {view.display_rut} {view.legal_name} registrado ({mode}).")
+
+
+@provider.command("list")
+def provider_list() -> None:
+    """Lista las empresas registradas: RUT, razón social, mercado, cómo responde y correo."""
+    with _system().db.reading() as s:
+        rows = providers.list_providers(s)
+    for p in rows:
+        mode = "digital" if p.digital else "carta"
+        click.echo(f"{p.display_rut:>12}  {p.legal_name:<32} {p.market:<20} {mode:<7} {p.email or ''}")
 
 
 @main.group()

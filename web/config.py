@@ -66,4 +66,6 @@ class Default:
     # The injectable clock (tests move it by hand): a callable returning a tz-aware datetime.
     CLOCK = utcnow
     # Blueprints reachable without signing in (everything else redirects to the login page).
-    PUBLIC_BLUEPRINTS = frozenset({"api", "assets", "auth"})
+    PUBLIC_BLUEPRINTS = frozenset({"api", "provider_api", "assets", "auth"})
+    # What a company's account (role proveedor) may open: its portal, signing in and out, assets, its API.
+    PROVIDER_BLUEPRINTS = frozenset({"portal", "provider_api", "api", "assets", "auth"})

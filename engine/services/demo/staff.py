@@ -28,6 +28,7 @@ USERS: list[tuple[str, str, str | None]] = [
     ("central", "nivel_central", None),
     ("analista", "analista", None),
     ("integrador", "integrador", None),
+    ("telefonia-ejemplo", "proveedor", "Telefonía Ejemplo SpA"),  # every digital demo company has one
 ]
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from ... import deadlines, refdata
 from ...access import Actor
-from .. import messages, tasks, transfers
+from .. import mediation, tasks, transfers
+from .companies import company_actor
 from .content import (
     ANSWERS,
     COMPANY,
@@ -62,14 +63,10 @@ def company_answers(sim: Sim, plan: Plan, task: OpenTask, at: datetime) -> None:
     """A portal company answers digitally (message); a letter is registered by the ejecutivo."""
     text = COMPANY[plan.answer].format(monto=plan.amount)
     with sim.system.db.writing() as s:
-        if plan.provider.digital:
-            company = Actor(
-                plan.provider.email.split("@")[0].removeprefix("reclamos."), "proveedor", channel="web"
-            )
+        if plan.provider.digital:  # through the provider portal/API, like the real company would
             payload = {"resultado": plan.answer, "texto": text}
-            messages.deliver_message(
-                s, sim.system.store, plan.folio, "respuesta_proveedor", payload, company, at
-            )
+            company = company_actor(plan.provider)
+            mediation.answer_complaint(s, sim.system.store, plan.folio, payload, {}, company, at)
         else:
             data = {
                 "resultado_proveedor": plan.answer,

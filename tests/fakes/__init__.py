@@ -1,0 +1,1 @@
+"""Fake partners for tests and the demo: real HTTP on loopback."""
