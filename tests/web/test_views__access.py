@@ -11,14 +11,15 @@ from flask.testing import FlaskClient
 
 from engine.access import Actor
 from engine.clock import utcnow
-from engine.services import cases, documents
+from engine.services import cases, documents, providers, users
 from tests.conftest import complaint
 from tests.integration.helpers import only_task
 from tests.web.conftest import bearer
 from tests.web.test_auth__login import sign_in
 
 PASSWORD = "clave-segura-1"
-ROLES = ["eje13", "eje05", "sup13", "sup05", "abo13", "central", "analista"]
+ROLES = ["eje13", "eje05", "sup13", "sup05", "abo13", "central", "analista", "tienda"]
+COMPANY = "tienda"  # a proveedor account of the case's own company: still no staff page, no case file
 IN_SCOPE = {"eje13", "sup13", "abo13", "central"}
 
 
@@ -36,6 +37,9 @@ def case13(app: Flask) -> Fixture:
         summary = cases.open_case(
             s, sys_.store, complaint(), Actor("eje13", "ejecutivo", "DR13", "13"), utcnow()
         )
+    with sys_.db.writing() as s:
+        providers.add_provider(s, "76.086.428-5", "Tienda Demo Ltda.", utcnow(), digital=True)
+        users.add_user(s, COMPANY, PASSWORD, "proveedor", utcnow(), provider="76.086.428-5")
     task = only_task(sys_, summary.folio, "trasladar")
     with sys_.db.reading() as s:
         doc = documents.list_documents(s, summary.folio, Actor("central", "nivel_central"))[0]
@@ -60,7 +64,10 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/casos/nuevo": 200 if staff else 403,
         "/visacion": 200 if approver else 403,
         "/estado": 200,
+        "/empresa/reclamos": 403,
     }
+    if user == COMPANY:  # a company's account: its portal only, every staff page refused
+        expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}
     got = {path: client.get(path).status_code for path in expected}
     assert got == expected
 
@@ -78,6 +85,9 @@ def test_actions_by_role(client: FlaskClient, case13: Fixture, user: str) -> Non
     elif user == "central":
         assert resp.status_code == 302  # redirected back with a message: read-only profile
         assert "(central)" not in client.get("/bandeja").get_data(as_text=True)
+    elif user == COMPANY:
+        assert resp.status_code == 403
+        assert client.get("/").headers["Location"].endswith("/empresa/reclamos")
     else:
         assert resp.status_code == 404
 
@@ -92,6 +102,9 @@ API = [
 
 @pytest.mark.parametrize("user", ROLES)
 def test_api_by_role(client: FlaskClient, tokens: dict[str, str], case13: Fixture, user: str) -> None:
+    if user == COMPANY:
+        with client.application.extensions["ventanilla"].db.writing() as s:
+            tokens[COMPANY] = users.create_token(s, COMPANY, utcnow())
     expected_case = _expected_case_view(user)
     for method, template in API:
         path = template.format(folio=case13.folio, task=case13.task_id, doc=case13.doc_id)
