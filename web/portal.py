@@ -45,7 +45,7 @@ def _page(
         view = mediation.get_complaint(s, folio, current_actor())
         form = mediation.answer_form(s, _system().store, folio, current_actor())
     html = None
-    if view.answerable and form is not None:
+    if view.answerable:
         html = formrender.render_form(form, values or {}, errors or {}, formrender.reference_options())
     body = render_template(
         "portal/show.html", c=view, form_html=html, results=RESULTS, local_date=deadlines.local_date
@@ -59,7 +59,7 @@ def show(folio: str) -> ResponseReturnValue:
     return _page(folio)
 
 
-def _form(folio: str) -> Form | None:
+def _form(folio: str) -> Form:
     with _system().db.reading() as s:
         return mediation.answer_form(s, _system().store, folio, current_actor())
 
@@ -70,8 +70,8 @@ def answer(folio: str) -> ResponseReturnValue:
     """The answer form; refused input comes back beside the fields and nothing is stored."""
     form = _form(folio)
     posted = request.form.to_dict(flat=False)
-    data, parse_errors = formrender.parse_submission(form, posted) if form else ({}, {})
-    files = uploads.posted_files(form) if form else {}
+    data, parse_errors = formrender.parse_submission(form, posted)
+    files = uploads.posted_files(form)
     try:
         if parse_errors:
             raise FormInvalid([])
@@ -79,8 +79,7 @@ def answer(folio: str) -> ResponseReturnValue:
             mediation.answer_complaint(s, _system().store, folio, data, files, current_actor(), utcnow())
     except FormInvalid as err:
         errors = {**formrender.errors_by_field(err), **parse_errors}
-        if form is not None:
-            errors = uploads.refused_errors(form, files, data, errors)
+        errors = uploads.refused_errors(form, files, data, errors)
         flash("Revise los campos marcados.", "error")
         return _page(folio, posted, errors, status=422)
     except Conflict as err:  # answered already, no longer waiting, or another answer won the race

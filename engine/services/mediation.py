@@ -78,10 +78,11 @@ def company_of(s: Session, actor: Actor) -> Provider:
 
 
 def _latest_waits() -> Any:
-    """The newest wait for the company's answer of every case (a reminder opens a second one)."""
+    """The newest wait for the company's answer of every case (a reminder opens a second one). Only a wait
+    whose message event names the form of its payload is open to companies: content decides."""
     return (
         select(Subscription.case_id, func.max(Subscription.id).label("sub_id"))
-        .where(Subscription.message == MESSAGE)
+        .where(Subscription.message == MESSAGE, Subscription.form_id.is_not(None))
         .group_by(Subscription.case_id)
         .subquery()
     )
@@ -158,17 +159,15 @@ def get_complaint(s: Session, folio: str, actor: Actor) -> Complaint:
     return _view(case, sub, _answer_of(s, case, sub))
 
 
-def answer_form(s: Session, store: CatalogStore, folio: str, actor: Actor) -> Form | None:
+def answer_form(s: Session, store: CatalogStore, folio: str, actor: Actor) -> Form:
     """The form the company's answer must satisfy, from the content version the case runs on."""
     case, sub = _one(s, folio, company_of(s, actor))
     return _form_of(s, store, case, sub)
 
 
-def _form_of(s: Session, store: CatalogStore, case: Case, sub: Subscription) -> Form | None:
-    if not sub.form_id:
-        return None
+def _form_of(s: Session, store: CatalogStore, case: Case, sub: Subscription) -> Form:
     version_id = s.execute(select(Instance.version_id).where(Instance.case_id == case.id)).scalar_one()
-    return store.get(s, version_id).form(sub.form_id)
+    return store.get(s, version_id).form(sub.form_id or "")
 
 
 def answer_complaint(
@@ -190,9 +189,8 @@ def answer_complaint(
     posted = {path: chosen for path, chosen in files.items() if chosen}
     if posted:
         data = attachments.store_posted(s, case.id, form, data, posted, actor, now, sub.element_id)
-    clean = forms.validate(form, data) if form else dict(data)
-    if form:
-        attachments.check_references(s, case.id, form, clean)
+    clean = forms.validate(form, data)
+    attachments.check_references(s, case.id, form, clean)
     messages.deliver_message(s, store, folio, MESSAGE, clean, actor, now)
     s.flush()
     return get_complaint(s, folio, actor)
