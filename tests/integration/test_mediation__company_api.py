@@ -4,6 +4,7 @@ gets 404; a second answer, a late answer or a bad body changes nothing."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -186,3 +187,25 @@ def test_past_the_plazo_the_answer_is_late_and_a_reminder_opens_a_new_one(world:
     assert world.tienda.answer(folio, "no_acoge", "El cobro corresponde.").status == 200
     file = detail(world.sys, folio, ACTORS["eje13"], later)
     assert "proponer_cierre" in [t.element_id for t in file.open_tasks]  # (also: the case is late)
+
+
+def test_five_simultaneous_answers_give_exactly_one_effect(world: World) -> None:
+    """A company's back office firing the same answer from five workers at once: one 200, four 409."""
+    folio = forwarded(world)
+    barrier, codes, lock = threading.Barrier(5), [], threading.Lock()
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        reply = world.tienda.answer(folio, "acoge", f"Acogemos el reclamo (envío {n}).")
+        with lock:
+            codes.append(reply.status)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200, 409, 409, 409, 409]
+    assert len(log_of(world, folio, "message_received")) == 1
+    assert len(log_of(world, folio, "provider_answered")) == 1
+    assert [t.element_id for t in open_tasks(world.sys, folio)] == ["proponer_cierre"]
