@@ -195,7 +195,7 @@ def _guarded_routes(app: Flask) -> list[str]:
         view = app.view_functions[rule.endpoint]
         if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
             continue
-        if blueprint in ("api", "assets", "auth") or getattr(view, auth.PUBLIC_ATTR, False):
+        if blueprint in app.config["PUBLIC_BLUEPRINTS"] or getattr(view, auth.PUBLIC_ATTR, False):
             continue
         paths.append(adapter.build(rule.endpoint, dict.fromkeys(rule.arguments, 1)))
     return paths
