@@ -57,7 +57,9 @@ class MessageWait:
     message: str
 
 
-EFFECT_PROPERTIES = frozenset({"letter", "letters", "log_event", "log_summary", "notify", "notify_message"})
+EFFECT_PROPERTIES = frozenset(
+    {"letter", "letters", "log_event", "log_summary", "notify", "notify_message", "derivation", "derivation_status"}
+)
 
 
 @dataclass(frozen=True)
