@@ -10,6 +10,7 @@ from flask import Flask
 from engine import system
 
 from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, pages
+from . import derivation_api as derivation_api  # its routes live on api.bp
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

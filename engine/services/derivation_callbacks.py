@@ -20,7 +20,8 @@ from ..store import CatalogStore
 from . import derivations, messages
 from .derivation_outbox import verify
 
-MESSAGES = {"acknowledged": "derivacion_acuse", "answered": "derivacion_respuesta"}
+MESSAGE = "derivacion_evento"
+TYPES = ("acknowledged", "answered")
 RESULTS = ("resolved", "returned")
 
 
@@ -85,7 +86,7 @@ def parse_event(body: bytes) -> dict[str, Any]:
     event_id, kind = _text(payload, "event_id", 120), payload.get("type")
     if not event_id:
         raise CallbackInvalid("falta 'event_id' (identificador único del evento)")
-    if kind not in MESSAGES:
+    if kind not in TYPES:
         raise CallbackInvalid("'type' debe ser 'acknowledged' o 'answered'")
     event = {"event_id": event_id, "type": kind, "reference": _text(payload, "reference", 120)}
     if kind == "answered":
@@ -135,5 +136,5 @@ def receive_event(
     s.flush()  # a concurrent duplicate fails here on the unique (derivation, event id)
     case = s.get(Case, d.case_id)
     actor = Actor(agency.account or agency.code, "integrador", channel="webservice")
-    messages.deliver_message(s, store, case.folio or "" if case else "", MESSAGES[event["type"]], event, actor, now)
+    messages.deliver_message(s, store, case.folio or "" if case else "", MESSAGE, event, actor, now)
     return CallbackResult(d.id, event["event_id"], "accepted", d.status, "recibido")
