@@ -228,14 +228,10 @@ def add_agency(
     if errors:
         raise FormInvalid(errors)
     generated = None if values.get("secret") else secrets.token_urlsafe(32)
+    defaults = {"markets": [], "keywords": [], "ack_days": 2, "answer_days": 15, "active": True}
     row = Agency(
         code=code,
-        markets=[],
-        keywords=[],
-        ack_days=2,
-        answer_days=15,
-        active=True,
-        **{**values, "secret": values.get("secret") or generated},
+        **{**defaults, **values, "secret": values.get("secret") or generated},
         updated_at=now,
         updated_by=actor.username,
     )
@@ -286,3 +282,13 @@ def suggest(s: Session, text: str) -> list[str]:
         if hits:
             scored.append((-hits, a.name, a.code))
     return [code for _, _, code in sorted(scored)]
+
+
+def published_processes(s: Session, store: Any) -> set[str]:
+    """The process ids of the latest published version (a registry entry may name only these)."""
+    from ..errors import NoPublishedVersion
+
+    try:
+        return set(store.latest(s).processes)
+    except NoPublishedVersion:
+        return set()
