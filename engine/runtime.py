@@ -58,7 +58,16 @@ class MessageWait:
 
 
 EFFECT_PROPERTIES = frozenset(
-    {"letter", "letters", "log_event", "log_summary", "notify", "notify_message", "derivation", "derivation_status"}
+    {
+        "letter",
+        "letters",
+        "log_event",
+        "log_summary",
+        "notify",
+        "notify_message",
+        "derivation",
+        "derivation_status",
+    }
 )
 
 

@@ -135,7 +135,9 @@ class DynamicCallActivity(CallActivity):  # type: ignore[misc]
         name = self.called_process(my_task)
         top = my_task.workflow.top_workflow
         if name not in top.subprocess_specs:
-            raise ScriptFailed(f"{self.bpmn_id}: el proceso '{name}' no existe en la versión publicada del caso")
+            raise ScriptFailed(
+                f"{self.bpmn_id}: el proceso '{name}' no existe en la versión publicada del caso"
+            )
         subworkflow = top.create_subprocess(my_task, name)
         subworkflow.completed_event.connect(self._on_subworkflow_completed, my_task)
         self.copy_data(my_task, subworkflow)

@@ -158,7 +158,9 @@ def fire_timers() -> None:
         f"{report.fired} disparados, {report.failed} con error, {report.skipped} tomados por otro proceso"
     )
     sent = send_due(sys_.db, utcnow())
-    click.echo(f"derivaciones: {sent.sent} enviadas, {sent.failed} con error, {sent.incidents} incidentes abiertos")
+    click.echo(
+        f"derivaciones: {sent.sent} enviadas, {sent.failed} con error, {sent.incidents} incidentes abiertos"
+    )
 
 
 @main.command("demo")

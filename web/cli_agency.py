@@ -46,9 +46,13 @@ _OPTIONS = [
     click.option("--endpoint", "endpoint_url", default=None, help="URL del servicio web (POST)"),
     click.option("--email", "contact_email", default=None, help="Correo de contacto (oficios)"),
     click.option("--markets", default=None, help="Mercados, separados por comas"),
-    click.option("--keywords", default=None, help="Palabras que sugieren la institución, separadas por comas"),
+    click.option(
+        "--keywords", default=None, help="Palabras que sugieren la institución, separadas por comas"
+    ),
     click.option("--ack-days", "ack_days", default=None, type=int, help="Plazo de acuse (días hábiles)"),
-    click.option("--answer-days", "answer_days", default=None, type=int, help="Plazo de respuesta (días hábiles)"),
+    click.option(
+        "--answer-days", "answer_days", default=None, type=int, help="Plazo de respuesta (días hábiles)"
+    ),
     click.option("--process", default=None, help="Proceso BPMN de la derivación (por defecto: derivacion)"),
     click.option("--account", default=None, help="Usuario integrador cuyo token puede responder"),
 ]
@@ -74,7 +78,8 @@ def agency_list() -> None:
         target = a.endpoint_url if a.channel == "webservice" else a.contact_email
         state = "" if a.active else "  (inactiva)"
         click.echo(
-            f"{a.code:<8} {a.channel:<10} {a.process:<20} acuse {a.ack_days} / respuesta {a.answer_days} días  "
+            f"{a.code:<8} {a.channel:<10} {a.process:<20} "
+            f"acuse {a.ack_days} / respuesta {a.answer_days} días  "
             f"{target or '-'}  secreto {a.secret_hint}  {a.name}{state}"
         )
 

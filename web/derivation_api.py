@@ -1,4 +1,4 @@
-"""API v1 routes of derivation: agency callbacks (signed), incidents and "reintentar ahora" for integrators."""
+"""API v1 routes of derivation: agency callbacks (signed), incidents and "reintentar ahora"."""
 
 from __future__ import annotations
 
@@ -70,4 +70,4 @@ def retry_delivery(delivery_id: int) -> Response:
 def outbox_settings() -> derivation_outbox.OutboxSettings:
     """The app's outbox settings (tests inject them; production reads the environment)."""
     configured = current_app.config.get("OUTBOX_SETTINGS")
-    return configured or derivation_outbox.OutboxSettings.from_env()  # type: ignore[no-any-return]
+    return configured or derivation_outbox.OutboxSettings.from_env()

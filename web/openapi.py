@@ -7,6 +7,8 @@ from typing import Any
 
 from engine.labels import CHANNELS, KINDS
 
+from . import openapi_derivations
+
 _STR = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
@@ -396,7 +398,7 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **openapi_derivations.schemas()},
         },
-        "paths": _paths(),
+        "paths": {**_paths(), **openapi_derivations.paths()},
     }

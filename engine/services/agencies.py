@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from .. import refdata
 from ..access import Actor
-from ..errors import FieldError, FormInvalid, Forbidden, NotFound
+from ..errors import FieldError, Forbidden, FormInvalid, NotFound
 from ..models import Agency
 
 EDITORS = frozenset({"integrador", "admin_plataformas", "sistema"})
@@ -157,46 +157,66 @@ def _int(field: str, value: Any, errors: list[FieldError]) -> int:
     return number
 
 
+def _name(text: Any) -> str | None:
+    return (
+        None if isinstance(text, str) and 3 <= len(text) <= 160 else "Indique el nombre (3 a 160 caracteres)."
+    )
+
+
+def _channel(text: Any) -> str | None:
+    return None if text in CHANNELS else "Use 'webservice' u 'oficio'."
+
+
+def _url(text: Any) -> str | None:
+    ok = not text or (isinstance(text, str) and _URL.fullmatch(text) and len(text) <= 500)
+    return None if ok else "Indique una URL http:// o https:// válida."
+
+
+def _email(text: Any) -> str | None:
+    ok = not text or (isinstance(text, str) and _EMAIL.fullmatch(text))
+    return None if ok else "Correo electrónico inválido."
+
+
+def _secret(text: Any) -> str | None:
+    ok = isinstance(text, str) and len(text) >= 16
+    return None if ok else "El secreto debe tener al menos 16 caracteres."
+
+
+_TEXT_CHECKS = {
+    "name": _name,
+    "channel": _channel,
+    "endpoint_url": _url,
+    "contact_email": _email,
+    "secret": _secret,
+}
+_OPTIONAL = frozenset({"endpoint_url", "contact_email", "account"})
+
+
 def _clean(data: Mapping[str, Any], processes: Iterable[str], errors: list[FieldError]) -> dict[str, Any]:
     """Checked values for the fields present in ``data`` (unknown fields are refused)."""
     out: dict[str, Any] = {}
     known = set(processes)
     for field, value in data.items():
         text = value.strip() if isinstance(value, str) else value
-        if field == "name":
-            if not isinstance(text, str) or not 3 <= len(text) <= 160:
-                errors.append(FieldError(field, "Indique el nombre (3 a 160 caracteres)."))
-            out[field] = text
+        message = None
+        if field in _TEXT_CHECKS:
+            message = _TEXT_CHECKS[field](text)
+            out[field] = (text or None) if field in _OPTIONAL else text
         elif field in ("markets", "keywords"):
             out[field] = _words(value)
-        elif field == "channel":
-            if text not in CHANNELS:
-                errors.append(FieldError(field, "Use 'webservice' u 'oficio'."))
-            out[field] = text
-        elif field == "endpoint_url":
-            if text and not (isinstance(text, str) and _URL.fullmatch(text) and len(text) <= 500):
-                errors.append(FieldError(field, "Indique una URL http:// o https:// válida."))
-            out[field] = text or None
-        elif field == "contact_email":
-            if text and not (isinstance(text, str) and _EMAIL.fullmatch(text)):
-                errors.append(FieldError(field, "Correo electrónico inválido."))
-            out[field] = text or None
         elif field in ("ack_days", "answer_days"):
             out[field] = _int(field, value, errors)
         elif field == "process":
-            if text not in known:
-                errors.append(FieldError(field, f"El proceso '{text}' no existe en la versión publicada."))
+            message = None if text in known else f"El proceso '{text}' no existe en la versión publicada."
             out[field] = text
         elif field == "account":
             out[field] = text or None
         elif field == "active":
             out[field] = value in (True, "1", "true", "on", "sí", "si")
-        elif field == "secret":
-            if not isinstance(text, str) or len(text) < 16:
-                errors.append(FieldError(field, "El secreto debe tener al menos 16 caracteres."))
-            out[field] = text
         else:
-            errors.append(FieldError(field, "Campo no permitido."))
+            message = "Campo no permitido."
+        if message:
+            errors.append(FieldError(field, message))
     return out
 
 

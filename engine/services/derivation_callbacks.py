@@ -62,10 +62,14 @@ def _authenticate(agency: Agency, body: bytes, signature: str | None, token_user
     if signature is not None:
         if verify(agency.secret, body, signature):
             return "signature"
-        raise BadSignature("la firma X-Ventanilla-Signature no corresponde al cuerpo ni al secreto de la institución")
+        raise BadSignature(
+            "la firma X-Ventanilla-Signature no corresponde al cuerpo ni al secreto de la institución"
+        )
     if token_user is not None and agency.account and token_user == agency.account:
         return "token"
-    raise BadSignature("firme el cuerpo (X-Ventanilla-Signature) o use el token de la cuenta de la institución")
+    raise BadSignature(
+        "firme el cuerpo (X-Ventanilla-Signature) o use el token de la cuenta de la institución"
+    )
 
 
 def _text(payload: Mapping[str, Any], name: str, limit: int) -> str:
@@ -91,7 +95,9 @@ def parse_event(body: bytes) -> dict[str, Any]:
     event = {"event_id": event_id, "type": kind, "reference": _text(payload, "reference", 120)}
     if kind == "answered":
         if payload.get("result") not in RESULTS:
-            raise CallbackInvalid("una respuesta indica 'result': 'resolved' (respondida) o 'returned' (devuelta)")
+            raise CallbackInvalid(
+                "una respuesta indica 'result': 'resolved' (respondida) o 'returned' (devuelta)"
+            )
         event.update(result=payload["result"], text=_text(payload, "text", 8000))
         event["reason"] = _text(payload, "reason", 4000)
         if payload["result"] == "resolved" and not event["text"]:
@@ -130,7 +136,12 @@ def receive_event(
         raise DerivationClosed("la derivación ya tiene acuse de recibo")
     s.add(
         DerivationEvent(
-            derivation_id=d.id, event_id=event["event_id"], type=event["type"], received_at=now, via=via, payload=event
+            derivation_id=d.id,
+            event_id=event["event_id"],
+            type=event["type"],
+            received_at=now,
+            via=via,
+            payload=event,
         )
     )
     s.flush()  # a concurrent duplicate fails here on the unique (derivation, event id)

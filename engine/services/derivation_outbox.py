@@ -183,7 +183,11 @@ def send_one(db: Database, delivery_id: int, now: datetime, settings: OutboxSett
     if claimed is None:
         return None
     try:
-        error = _post(claimed, settings.timeout) if claimed.kind == "webservice" else _email(claimed, settings.mail)
+        error = (
+            _post(claimed, settings.timeout)
+            if claimed.kind == "webservice"
+            else _email(claimed, settings.mail)
+        )
     except Exception as err:  # a send must never be lost: record the failure, retry with backoff
         log.exception("envío de derivación %s", delivery_id)
         error = f"{type(err).__name__}: {err}"
@@ -191,7 +195,9 @@ def send_one(db: Database, delivery_id: int, now: datetime, settings: OutboxSett
     return error is None
 
 
-def _record(db: Database, delivery_id: int, error: str | None, now: datetime, settings: OutboxSettings) -> None:
+def _record(
+    db: Database, delivery_id: int, error: str | None, now: datetime, settings: OutboxSettings
+) -> None:
     with db.writing() as s:
         row = s.get(DerivationDelivery, delivery_id)
         d = s.get(Derivation, row.derivation_id) if row else None
@@ -234,8 +240,11 @@ def _open_incident(s: Session, d: Derivation, row: DerivationDelivery, error: st
             ),
         )
     ).scalars()
-    message = f"Caso {case.folio if case else ''}: la derivación a {d.agency_code} no se pudo enviar ({error[:120]})"
-    s.add_all(Notification(username=u, case_id=d.case_id, message=message[:300], created_at=now) for u in users)
+    folio = case.folio if case else ""
+    message = f"Caso {folio}: la derivación a {d.agency_code} no se pudo enviar ({error[:120]})"
+    s.add_all(
+        Notification(username=u, case_id=d.case_id, message=message[:300], created_at=now) for u in users
+    )
     return LogEvent(
         "incident_opened",
         f"Incidente: la derivación a {d.agency_code} falló {row.attempts} veces; último error: {error}",
@@ -243,7 +252,9 @@ def _open_incident(s: Session, d: Derivation, row: DerivationDelivery, error: st
     )
 
 
-def send_due(db: Database, now: datetime, settings: OutboxSettings | None = None, limit: int = 50) -> OutboxReport:
+def send_due(
+    db: Database, now: datetime, settings: OutboxSettings | None = None, limit: int = 50
+) -> OutboxReport:
     """Send every due delivery once; safe in several processes at once (claims with SKIP LOCKED)."""
     settings = settings or OutboxSettings.from_env()
     sent = failed = 0
@@ -252,7 +263,9 @@ def send_due(db: Database, now: datetime, settings: OutboxSettings | None = None
         sent += result is True
         failed += result is False
     with db.reading() as s:
-        incidents = len(list(s.execute(select(DerivationDelivery.id).where(DerivationDelivery.status == "failed"))))
+        incidents = len(
+            list(s.execute(select(DerivationDelivery.id).where(DerivationDelivery.status == "failed")))
+        )
     return OutboxReport(sent, failed, incidents)
 
 

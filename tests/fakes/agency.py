@@ -51,7 +51,7 @@ class FakeAgency:
         agency = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 agency.attempts += 1
@@ -92,7 +92,9 @@ class FakeAgency:
 
     # --- callbacks to the app ---
 
-    def call_back(self, derivation_id: str, event: dict[str, Any], secret: str | None = None) -> requests.Response:
+    def call_back(
+        self, derivation_id: str, event: dict[str, Any], secret: str | None = None
+    ) -> requests.Response:
         """POST one event, signed with our secret (or ``secret`` to forge a bad signature)."""
         body = json.dumps(event).encode()
         key = (secret or self.secret).encode()
@@ -105,14 +107,25 @@ class FakeAgency:
         )
 
     def acknowledge(self, derivation_id: str, event_id: str | None = None) -> requests.Response:
-        event = {"event_id": event_id or str(uuid.uuid4()), "type": "acknowledged", "reference": "ING-2024-77"}
+        event = {
+            "event_id": event_id or str(uuid.uuid4()),
+            "type": "acknowledged",
+            "reference": "ING-2024-77",
+        }
         return self.call_back(derivation_id, event)
 
     def answer(
-        self, derivation_id: str, text: str = "", reason: str = "", event_id: str | None = None, twice: bool = False
+        self,
+        derivation_id: str,
+        text: str = "",
+        reason: str = "",
+        event_id: str | None = None,
+        twice: bool = False,
     ) -> list[requests.Response]:
-        """Answer (``text``: resolved) or return the case (``reason``); ``twice`` sends the same event again."""
+        """Answer (``text``: resolved) or return the case (``reason``); ``twice`` repeats the same event."""
         event: dict[str, Any] = {"event_id": event_id or str(uuid.uuid4()), "type": "answered"}
-        event.update({"result": "resolved", "text": text} if text else {"result": "returned", "reason": reason})
+        event.update(
+            {"result": "resolved", "text": text} if text else {"result": "returned", "reason": reason}
+        )
         first = self.call_back(derivation_id, event)
         return [first, self.call_back(derivation_id, event)] if twice else [first]

@@ -50,7 +50,9 @@ def serve(database_url: str, clock: Clock, content: Path = ROOT) -> Iterator[Liv
         users.add_user(s, "integra", "clave-segura-1", "integrador", PUBLISHED_AT)
     prepared.db.engine.dispose()
     settings = derivation_outbox.OutboxSettings(max_attempts=5, timeout=5)
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock, "OUTBOX_SETTINGS": settings})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock, "OUTBOX_SETTINGS": settings}
+    )
     server: Any = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     live = Live(app.extensions["ventanilla"], f"http://127.0.0.1:{server.effective_port}", clock, settings)
@@ -80,9 +82,15 @@ def derived_consulta(live: Live, data: dict[str, Any] | None = None) -> Scenario
 
 def derivation_of(live: Live, scn: Scenario) -> Derivation:
     with live.sys.db.reading() as s:
-        return s.execute(
-            select(Derivation).where(Derivation.case_id == scn.case().id).order_by(Derivation.created_at.desc())
-        ).scalars().first()  # type: ignore[return-value]
+        return (
+            s.execute(
+                select(Derivation)
+                .where(Derivation.case_id == scn.case().id)
+                .order_by(Derivation.created_at.desc())
+            )
+            .scalars()
+            .first()
+        )  # type: ignore[return-value]
 
 
 def delivery_of(live: Live, derivation_id: str) -> DerivationDelivery:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from engine.models import Agency, Instance
 from engine.services import agencies
 from tests.conftest import ROOT, Clock
-from tests.integration.derivation import SECRET, Live, derivation_of, derived_consulta, serve
 from tests.fakes.agency import FakeAgency
+from tests.integration.derivation import SECRET, Live, derivation_of, derived_consulta, serve
 
 BIN = Path(sys.executable).parent / "ventanilla"
 OWN_BPMN = ROOT / "tests" / "data" / "derivacion_dgac" / "derivacion_dgac.bpmn"
@@ -41,7 +41,7 @@ def live(database_url: str, clock: Clock, content: Path) -> Iterator[Live]:
 
 def ventanilla(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run(  # noqa: S603 (our own command)
+    return subprocess.run(
         [str(BIN), *args], capture_output=True, text=True, env=env, timeout=120, check=False
     )
 
@@ -72,7 +72,8 @@ def test_a_new_agency_with_its_own_bpmn_needs_no_python(live: Live, database_url
             assert "DGAC" in [a.code for a in agencies.list_agencies(s, active_only=True)]
             assert agencies.suggest(s, "Vuelo cancelado y equipaje perdido")[0] in ("DGAC", "JAC")
         scn = derived_consulta(
-            live, {"accion": "derivar", "agencia": "DGAC", "respuesta": "Vuelo cancelado: corresponde a la DGAC."}
+            live,
+            {"accion": "derivar", "agencia": "DGAC", "respuesta": "Vuelo cancelado: corresponde a la DGAC."},
         )
         assert live.send().sent == 1 and fake.received[0].signature_ok
         derivation = derivation_of(live, scn)

@@ -49,7 +49,9 @@ def test_oficio_is_mailed_acknowledged_and_answered_by_hand(
     assert attached.get_filename() == f"{scn.folio}-oficio_derivacion.docx"
     assert scn.open_elements() == ["registrar_acuse"]
 
-    scn.clock.now = datetime(2024, 9, 24, 9, 0, tzinfo=CHILE)  # 2 días hábiles after Friday 13-09 (Fiestas Patrias)
+    scn.clock.now = datetime(
+        2024, 9, 24, 9, 0, tzinfo=CHILE
+    )  # 2 días hábiles after Friday 13-09 (Fiestas Patrias)
     assert fire_due_timers(sys_.db, sys_.store, scn.clock.now).fired == 1
     assert any(u == "sup13" and "no acusó recibo" in m for u, m in scn.notifications())
     assert "deadline_breach" in scn.events() and scn.open_elements() == ["registrar_acuse"]

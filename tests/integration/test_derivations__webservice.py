@@ -12,7 +12,14 @@ import requests
 from engine.services.derivation_outbox import sign
 from tests.conftest import Clock
 from tests.fakes.agency import FakeAgency
-from tests.integration.derivation import Live, delivery_of, derivation_of, derived_consulta, serve, wire_agency
+from tests.integration.derivation import (
+    Live,
+    delivery_of,
+    derivation_of,
+    derived_consulta,
+    serve,
+    wire_agency,
+)
 from tests.integration.helpers import snapshot
 
 
@@ -28,7 +35,9 @@ def agency(live: Live) -> Iterator[FakeAgency]:
     fake.stop()
 
 
-def test_derived_acknowledged_and_answered_closes_the_case_as_derivado(live: Live, agency: FakeAgency) -> None:
+def test_derived_acknowledged_and_answered_closes_the_case_as_derivado(
+    live: Live, agency: FakeAgency
+) -> None:
     scn = derived_consulta(live)
     assert scn.case().stage == "derivacion" and scn.open_elements() == []
     assert agency.received == []  # nothing leaves inside the case's transaction
@@ -108,7 +117,9 @@ def test_agency_down_for_good_opens_an_incident_and_retry_now_sends(live: Live, 
     assert "incident_retry" in scn.events()
 
 
-def test_duplicate_replayed_stale_and_unknown_callbacks_have_one_effect(live: Live, agency: FakeAgency) -> None:
+def test_duplicate_replayed_stale_and_unknown_callbacks_have_one_effect(
+    live: Live, agency: FakeAgency
+) -> None:
     scn = derived_consulta(live)
     live.send()
     derivation = derivation_of(live, scn)
@@ -138,11 +149,14 @@ def test_bad_signature_is_refused_and_changes_nothing(live: Live, agency: FakeAg
     derivation = derivation_of(live, scn)
     before = snapshot(live.sys, scn.folio)
     forged = agency.call_back(
-        derivation.id, {"event_id": "x", "type": "acknowledged"}, secret="otro-secreto-que-no-es-el-registrado"
+        derivation.id,
+        {"event_id": "x", "type": "acknowledged"},
+        secret="otro-secreto-que-no-es-el-registrado",
     )
     assert forged.status_code == 401 and forged.headers["Content-Type"] == "application/problem+json"
     unsigned = requests.post(
-        f"{live.url}/api/v1/derivations/{derivation.id}/events", json={"event_id": "y", "type": "acknowledged"},
+        f"{live.url}/api/v1/derivations/{derivation.id}/events",
+        json={"event_id": "y", "type": "acknowledged"},
         timeout=30,
     )
     assert unsigned.status_code == 401
@@ -166,7 +180,12 @@ def test_integrator_token_bound_to_the_agency_may_call_back(live: Live, agency: 
     live.send()
     derivation = derivation_of(live, scn)
     url = f"{live.url}/api/v1/derivations/{derivation.id}/events"
-    event = {"event_id": "t-1", "type": "answered", "result": "returned", "reason": "No es materia de la SEC."}
+    event = {
+        "event_id": "t-1",
+        "type": "answered",
+        "result": "returned",
+        "reason": "No es materia de la SEC.",
+    }
     assert requests.post(url, json=event, headers=live.token("sup13"), timeout=30).status_code == 401
     assert requests.post(url, json=event, headers=live.token("integra"), timeout=30).status_code == 200
     case = scn.case()
