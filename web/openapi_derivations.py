@@ -35,7 +35,7 @@ def schemas() -> dict[str, Any]:
                 "result": {
                     "type": "string",
                     "enum": ["resolved", "returned"],
-                    "description": "solo en answered: resolved cierra el caso (DERIVADO); returned lo devuelve",
+                    "description": "en answered: resolved cierra el caso (DERIVADO); returned lo devuelve",
                 },
                 "text": {"type": "string", "description": "respuesta al consumidor/a (resolved)"},
                 "reason": {"type": "string", "description": "motivo de la devolución (returned)"},
