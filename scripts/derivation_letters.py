@@ -25,7 +25,7 @@ OFICIO = {
         "domiciliado/a en la comuna de {{ consumidor.comuna }}, referido a «{{ materia }}», por tratarse de "
         "una materia de su competencia.",
         "Antecedentes del caso: {{ descripcion }}",
-        "Motivo de la derivación: {{ datos.get('motivo_derivacion', '') }}",
+        "Motivo de la derivación: {{ datos.get('motivo_derivacion') or datos.get('nota_traslado', '') }}",
         "{%p if proveedor.nombre %}",
         "Empresa o entidad reclamada: {{ proveedor.nombre }}{% if proveedor.rut %}, RUT {{ proveedor.rut }}{% endif %}.",
         "{%p endif %}",

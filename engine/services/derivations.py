@@ -67,6 +67,11 @@ def agency_fields(s: Session, form: Form, data: Mapping[str, Any]) -> dict[str, 
     return extra
 
 
+def _reason(data: Mapping[str, Any]) -> str:
+    """Why the case is derived: the consulta's answer or the reclamo's note, as the ejecutivo wrote it."""
+    return str(data.get("motivo_derivacion") or data.get("nota_traslado") or "")
+
+
 def _payload(case: Case, d: Derivation, agency: Agency, data: Mapping[str, Any], now: datetime) -> str:
     """The JSON document sent to a web-service agency (exact bytes: they are signed)."""
     body = {
@@ -75,7 +80,7 @@ def _payload(case: Case, d: Derivation, agency: Agency, data: Mapping[str, Any],
         "agency": agency.code,
         "sent_at": now.isoformat(),
         "callback_path": callback_path(d.id),
-        "reason": str(data.get("motivo_derivacion") or data.get("respuesta") or ""),
+        "reason": _reason(data),
         "case": {
             "kind": case.kind,
             "subject": case.subject,
@@ -167,7 +172,7 @@ def open_derivation(
 
 
 def _oficio_text(case: Case, agency: Agency, data: Mapping[str, Any]) -> str:
-    reason = str(data.get("motivo_derivacion") or data.get("respuesta") or "")
+    reason = _reason(data)
     return (
         f"Señores {agency.name}:\n\nAdjuntamos el oficio de derivación del caso {case.folio} "
         f"({case.subject}).\n\n{reason}\n\nLes rogamos acusar recibo respondiendo este correo e indicar el "
