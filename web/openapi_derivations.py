@@ -39,6 +39,16 @@ def schemas() -> dict[str, Any]:
                 },
                 "text": {"type": "string", "description": "respuesta al consumidor/a (resolved)"},
                 "reason": {"type": "string", "description": "motivo de la devolución (returned)"},
+                "attachments": {
+                    "type": "array",
+                    "maxItems": 5,
+                    "description": "en answered: documentos de la respuesta (PDF, imágenes, Word; 10 MB c/u)",
+                    "items": {
+                        "type": "object",
+                        "required": ["filename", "content_base64"],
+                        "properties": {"filename": _STR, "content_base64": _STR},
+                    },
+                },
             },
         },
         "DerivationEventResult": {

@@ -4,6 +4,8 @@ An event id already received has no second effect; a closed derivation refuses n
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,9 +19,10 @@ from ..access import Actor
 from ..errors import Conflict, EngineError, NotFound, Unauthenticated
 from ..models import Agency, Case, Derivation, DerivationEvent
 from ..store import CatalogStore
-from . import derivations, messages
+from . import attachments, derivations, messages
 from .derivation_outbox import verify
 
+MAX_FILES = 5
 MESSAGE = "derivacion_evento"
 TYPES = ("acknowledged", "answered")
 RESULTS = ("resolved", "returned")
@@ -107,6 +110,24 @@ def parse_event(body: bytes) -> dict[str, Any]:
     return event
 
 
+def parse_files(body: bytes) -> list[tuple[str, str, bytes]]:
+    """The answer's attachments: ``[{"filename", "content_base64"}]`` (at most 5; checked like uploads)."""
+    items = json.loads(body.decode("utf-8")).get("attachments") or []
+    if not isinstance(items, list) or len(items) > MAX_FILES:
+        raise CallbackInvalid(f"'attachments' debe ser una lista de hasta {MAX_FILES} archivos")
+    files = []
+    for item in items:
+        name = item.get("filename") if isinstance(item, dict) else None
+        data = item.get("content_base64") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not isinstance(data, str):
+            raise CallbackInvalid("cada adjunto indica 'filename' y 'content_base64'")
+        try:
+            files.append((name, "", base64.b64decode(data, validate=True)))
+        except (binascii.Error, ValueError):
+            raise CallbackInvalid(f"el adjunto «{name[:80]}» no está en base64") from None
+    return files
+
+
 def receive_event(
     s: Session,
     store: CatalogStore,
@@ -147,5 +168,8 @@ def receive_event(
     s.flush()  # a concurrent duplicate fails here on the unique (derivation, event id)
     case = s.get(Case, d.case_id)
     actor = Actor(agency.account or agency.code, "integrador", channel="webservice")
+    files = parse_files(body) if event["type"] == "answered" else []
+    if files and case is not None:
+        event["attachment_ids"] = attachments.store_files(s, case.id, files, actor, now, None, "attachments")
     messages.deliver_message(s, store, case.folio or "" if case else "", MESSAGE, event, actor, now)
     return CallbackResult(d.id, event["event_id"], "accepted", d.status, "recibido")

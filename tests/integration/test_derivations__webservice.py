@@ -3,6 +3,7 @@ derivation to a fake agency, which calls back the app's real server with its ack
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -53,13 +54,26 @@ def test_derived_acknowledged_and_answered_closes_the_case_as_derivado(
     ack = agency.acknowledge(derivation.id)
     assert ack.status_code == 200 and ack.json()["result"] == "accepted"
     assert derivation_of(live, scn).status == "acknowledged"
-    [answer] = agency.answer(derivation.id, text="La SEC ordenó a la distribuidora reponer el suministro.")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    answer = agency.call_back(
+        derivation.id,
+        {
+            "event_id": "respuesta-1",
+            "type": "answered",
+            "result": "resolved",
+            "text": "La SEC ordenó a la distribuidora reponer el suministro.",
+            "attachments": [{"filename": "resolucion.pdf", "content_base64": base64.b64encode(pdf).decode()}],
+        },
+    )
     assert answer.status_code == 200 and answer.json()["derivation_status"] == "answered"
 
     case = scn.case()
     assert (case.status, case.outcome) == ("closed", "DERIVADO")
     answered = scn.log_entries("derivation_answered")
     assert "reponer el suministro" in answered[0].summary and answered[0].public
+    [attached] = scn.log_entries("attachment_added")
+    assert attached.data["filename"] == "resolucion.pdf"
+    assert answered[0].data["adjuntos_respuesta"] == [attached.data["attachment_id"]]
     assert "reponer el suministro" in scn.letter_texts()["respuesta_derivacion"]
     assert {"derivation_delivered", "message_received", "closed"} <= set(scn.events())
 
