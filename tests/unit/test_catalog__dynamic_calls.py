@@ -31,8 +31,9 @@ def _child(pid: str) -> str:
       <bpmn:flowNodeRef>f_{pid}</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="i_{pid}"><bpmn:outgoing>a_{pid}</bpmn:outgoing></bpmn:startEvent>
     <bpmn:sequenceFlow id="a_{pid}" sourceRef="i_{pid}" targetRef="t_{pid}"/>
-    <bpmn:userTask id="t_{pid}" name="Tarea {pid}"><bpmn:extensionElements><spiffworkflow:properties>
-      <spiffworkflow:property name="form" value="revision_atraso"/></spiffworkflow:properties></bpmn:extensionElements>
+    <bpmn:userTask id="t_{pid}" name="Tarea {pid}"><bpmn:extensionElements>
+      <spiffworkflow:properties><spiffworkflow:property name="form" value="revision_atraso"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
       <bpmn:incoming>a_{pid}</bpmn:incoming><bpmn:outgoing>b_{pid}</bpmn:outgoing></bpmn:userTask>
     <bpmn:sequenceFlow id="b_{pid}" sourceRef="t_{pid}" targetRef="f_{pid}"/>
     <bpmn:endEvent id="f_{pid}"><bpmn:incoming>b_{pid}</bpmn:incoming></bpmn:endEvent>
