@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import caselog, mail
@@ -263,9 +263,9 @@ def send_due(
         sent += result is True
         failed += result is False
     with db.reading() as s:
-        incidents = len(
-            list(s.execute(select(DerivationDelivery.id).where(DerivationDelivery.status == "failed")))
-        )
+        incidents = s.execute(
+            select(func.count(DerivationDelivery.id)).where(DerivationDelivery.status == "failed")
+        ).scalar_one()
     return OutboxReport(sent, failed, incidents)
 
 
