@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lxml import etree
@@ -138,7 +138,17 @@ def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProb
                 )
 
 
-EXPRESSION_PROPERTIES = frozenset({"log_event", "log_summary", "notify_message", "letter_when"})
+EXPRESSION_PROPERTIES = frozenset(
+    {
+        "log_event",
+        "log_summary",
+        "notify_message",
+        "letter_when",
+        "derivation",
+        "derivation_status",
+        spiff_adapter.CALLED_ELEMENT,
+    }
+)
 
 
 def _property_checks(file: str, root: Any) -> Iterator[ContentProblem]:
@@ -240,7 +250,23 @@ def _spiff_parse(trees: Mapping[str, Any]) -> tuple[list[ParsedProcess], list[Co
         for s in (spec, *subs.values()):
             spiff_adapter.clock_timers(s)
         parsed.append(ParsedProcess(pid, name, path, spec, subs, _start_form(root, pid)))
-    return parsed, problems
+    return _with_dynamic_calls(parsed), problems
+
+
+def _with_dynamic_calls(parsed: list[ParsedProcess]) -> list[ParsedProcess]:
+    """When a call activity chooses its process at run time (``called_element``), every process of the set
+    may be called: each process then gets all the set's processes as its callable specs."""
+    dynamic = False
+    for p in parsed:
+        for s in (p.spec, *p.subprocess_specs.values()):
+            dynamic = spiff_adapter.dynamic_calls(s) or dynamic
+    if not dynamic:
+        return parsed
+    everything: dict[str, Any] = {}
+    for p in parsed:
+        everything.update(p.subprocess_specs)
+    everything.update({p.id: p.spec for p in parsed})
+    return [replace(p, subprocess_specs={**p.subprocess_specs, **everything}) for p in parsed]
 
 
 def check_and_parse(

@@ -109,6 +109,24 @@ def _notify(s: Session, case: Case, done: Completed, now: datetime) -> LogEvent:
     )
 
 
+def _derivation_effects(
+    s: Session, case: Case, done: Completed, data: Mapping[str, Any], doc: Any, now: datetime
+) -> list[LogEvent]:
+    """``derivation`` (expression → agency code): derive the case, the element's letter is the oficio;
+    ``derivation_status`` (expression → acknowledged/answered/returned): the open derivation moves on."""
+    from .services import derivations
+
+    events: list[LogEvent] = []
+    if "derivation" in done.props:
+        code = str(_evaluate(done.props["derivation"], data, now))
+        events.append(derivations.open_derivation(s, case, code, data, now, done.element_id, doc))
+    if "derivation_status" in done.props:
+        status = str(_evaluate(done.props["derivation_status"], data, now))
+        moved = derivations.set_status(s, case, status, now, done.element_id)
+        events.extend([moved] if moved else [])
+    return events
+
+
 def apply(
     s: Session, cat: Catalog, case: Case, trail: Trail, after: Mapping[str, Any], actor: Actor, now: datetime
 ) -> list[LogEvent]:
@@ -120,6 +138,7 @@ def apply(
     for done in trail.completed:
         if "log_event" in done.props:
             events.append(_log_event(done, actor, now))
+        doc = None
         for letter_id in _letters_due(done, now):
             data = {**after, **done.data}
             doc = documents.generate(s, cat, case, letter_id, data, actor, now, done.element_id)
@@ -133,6 +152,10 @@ def apply(
                     data={"letter": letter_id},
                 )
             )
+        if "derivation" in done.props or "derivation_status" in done.props:
+            if doc is not None:
+                s.flush()
+            events.extend(_derivation_effects(s, case, done, {**after, **done.data}, doc, now))
         if "notify" in done.props:
             events.append(_notify(s, case, done, now))
     return events

@@ -18,8 +18,9 @@ WIDGETS = frozenset(
 )
 # An attachment field holds the ids of the files stored on the case (engine/services/attachments.py).
 FILE_WIDGET = "file"
-# Sources that live in the database (platforms, providers): the renderer lists them, the service checks them.
-DATABASE_SOURCES = frozenset({"platforms", "providers"})
+# Sources that live in the database (platforms, providers, the agency registry): the renderer lists them,
+# the service checks them.
+DATABASE_SOURCES = frozenset({"platforms", "providers", "agencies"})
 
 
 # --- walking a schema ---

@@ -16,13 +16,13 @@ from engine import refdata, rut
 
 REQUIRED = "Este campo es obligatorio."
 UNEXPECTED = "Campo no permitido."
+# Agencies are not here: the registry lives in the database (engine/services/derivations.agency_fields).
 OPTION_SOURCES: Mapping[str, Callable[[], Mapping[str, Any]]] = MappingProxyType(
-    {"comunas": refdata.comunas, "regions": refdata.regions, "agencies": refdata.agencies}
+    {"comunas": refdata.comunas, "regions": refdata.regions}
 )
 SOURCE_MESSAGES = {
     "comunas": "Comuna desconocida.",
     "regions": "Región desconocida.",
-    "agencies": "Institución desconocida.",
 }
 _PHONE = re.compile(r"(?:\+56)?[2-9]\d{8}", re.ASCII)
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"

@@ -18,6 +18,7 @@ STAGES: Mapping[str, str] = {
     "reclamo": "reclamo",
     "judicial": "etapa judicial",
     "no_consumo": "no consumo",
+    "derivacion": "derivación",
     "cerrado": "cerrado",
 }
 STATUSES: Mapping[str, str] = {"open": "en trámite", "pending_approval": "en visación", "closed": "cerrado"}

@@ -22,7 +22,9 @@ these names (a name or key that the case lacks stops the letter with LetterFaile
     firmante              {nombre, cargo}
     datos                 the case's process variables (free-form): respuesta, respuesta_proveedor_texto,
                           vencimiento_proveedor, observaciones, juzgado, hechos_denuncia, orientacion,
-                          institucion_sugerida, ...
+                          institucion_sugerida; derivation: institucion, motivo_derivacion,
+                          respuesta_institucion_texto, motivo_devolucion, plazo_acuse_dias,
+                          plazo_respuesta_dias ...
 
 Process variables exist only from the task that sets them on, so templates read optional ones as
 ``{{ datos.get('x', '') }}`` and test them with ``{% if datos.get('x') %}``; ``{{ datos.x }}`` is for a
@@ -104,6 +106,11 @@ SAMPLE_CONTEXT: Mapping[str, Any] = MappingProxyType(
             "hechos_denuncia": "El proveedor cobró dos veces la misma compra y no restituyó el monto.",
             "orientacion": "Su consulta se refiere a una deuda previsional, que no es materia de consumo.",
             "institucion_sugerida": "Superintendencia de Pensiones",
+            "institucion": "Superintendencia de Electricidad y Combustibles",
+            "motivo_derivacion": "Corte de suministro eléctrico reiterado: materia de la SEC.",
+            "respuesta_institucion_texto": "La SEC instruyó a la distribuidora reponer el suministro.",
+            "plazo_acuse_dias": 2,
+            "plazo_respuesta_dias": 15,
         },
     }
 )

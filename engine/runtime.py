@@ -59,7 +59,18 @@ class MessageWait:
     due_at: datetime | None = None  # the earliest timer racing it (same activity or event gateway)
 
 
-EFFECT_PROPERTIES = frozenset({"letter", "letters", "log_event", "log_summary", "notify", "notify_message"})
+EFFECT_PROPERTIES = frozenset(
+    {
+        "letter",
+        "letters",
+        "log_event",
+        "log_summary",
+        "notify",
+        "notify_message",
+        "derivation",
+        "derivation_status",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
 )
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
     BpmnWorkflowConverter,
     WorkflowConverter,
 )
@@ -35,9 +36,11 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
     MultiInstanceTask,
 )
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import CallActivity
 from SpiffWorkflow.util.task import TaskState
 
 from . import sandbox
@@ -112,6 +115,45 @@ def clock_timers(spec: Any) -> None:
         ed = getattr(task_spec, "event_definition", None)
         if ed is not None:
             task_spec.event_definition = _clocked(ed)
+
+
+CALLED_ELEMENT = "called_element"
+
+
+class DynamicCallActivity(CallActivity):  # type: ignore[misc]
+    """A call activity whose process is chosen when it starts: its ``called_element`` property is an
+    expression over the case data (e.g. the derivation process named in the agency registry); the
+    ``calledElement`` attribute is the default the catalog checks at publish time. Every process of the
+    same content version can be called, so a new agency's BPMN needs no change to the caller."""
+
+    def called_process(self, my_task: Any) -> str:
+        expression = self.extensions.get("properties", {}).get(CALLED_ELEMENT, "")
+        value = my_task.workflow.script_engine.evaluate(my_task, expression) if expression else None
+        return str(value or self.spec)
+
+    def start_workflow(self, my_task: Any) -> None:
+        name = self.called_process(my_task)
+        top = my_task.workflow.top_workflow
+        if name not in top.subprocess_specs:
+            raise ScriptFailed(
+                f"{self.bpmn_id}: el proceso '{name}' no existe en la versión publicada del caso"
+            )
+        subworkflow = top.create_subprocess(my_task, name)
+        subworkflow.completed_event.connect(self._on_subworkflow_completed, my_task)
+        self.copy_data(my_task, subworkflow)
+        start = subworkflow.get_next_task(spec_name="Start")
+        start.run()
+
+
+def dynamic_calls(spec: Any) -> bool:
+    """Turn call activities with a ``called_element`` property into DynamicCallActivity; True if any."""
+    found = False
+    for task_spec in spec.task_specs.values():
+        props = getattr(task_spec, "extensions", {}).get("properties", {})
+        if type(task_spec) is CallActivity and CALLED_ELEMENT in props:
+            task_spec.__class__ = DynamicCallActivity  # same state, one more behaviour: chosen at start
+            found = True
+    return found
 
 
 def messages_of(event_definition: Any) -> list[Any]:
@@ -202,9 +244,27 @@ class _StateConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         return workflow
 
 
+class _SubWorkflowConverter(BpmnSubWorkflowConverter):  # type: ignore[misc]
+    """Restores a called process from the spec named in its state (a dynamic call activity may have
+    started another process than its ``calledElement``)."""
+
+    def from_dict(self, dct: dict[str, Any], task: Any, top_workflow: Any) -> Any:
+        spec = top_workflow.subprocess_specs.get(dct.get("spec")) or top_workflow.subprocess_specs.get(
+            task.task_spec.spec
+        )
+        subprocess = self.target_class(spec, task.id, top_workflow, deserializing=True)
+        from uuid import UUID
+
+        subprocess.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=subprocess)
+        subprocess.task_tree = subprocess.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(subprocess, dct)
+        return subprocess
+
+
 def _state_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _StateConverter
+    config[BpmnSubWorkflow] = _SubWorkflowConverter
     config[ClockedTimeDate] = TimerConditionalEventDefinitionConverter
     config[ClockedDuration] = TimerConditionalEventDefinitionConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))

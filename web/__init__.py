@@ -9,7 +9,22 @@ from flask import Flask
 
 from engine import system
 
-from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, pages, portal, provider_api
+from . import (
+    api,
+    approvals,
+    assets,
+    auth,
+    cases,
+    derivations,
+    errors,
+    inbox,
+    intake,
+    lookup,
+    pages,
+    portal,
+    provider_api,
+)
+from . import derivation_api as derivation_api  # its routes live on api.bp
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    staff = (inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp)
+    staff = (inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp, derivations.bp)
     for bp in (api.bp, provider_api.bp, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
         app.register_blueprint(bp)
     auth.init_app(app, csrf_exempt=(api.bp, provider_api.bp))

@@ -94,6 +94,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Visación", "approvals.index", frozenset({"supervisor", "abogado"})),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
+    ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
+    ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Reclamos trasladados", "portal.index", frozenset({PROVIDER})),
 )
 PROVIDER_ONLY = "Las cuentas de empresas solo tienen acceso al portal de proveedores."

@@ -16,7 +16,7 @@ from engine.mail import MailSettings
 from engine.services import attachments, casefile, documents, tasks, transfers
 from engine.system import System
 
-from . import formrender, uploads
+from . import derivations, formrender, uploads
 from .auth import current_actor
 
 bp = Blueprint("cases", __name__)
@@ -37,7 +37,8 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
     with _system().db.reading() as s:
         page = casefile.case_page(s, _system().store, folio, current_actor(), utcnow())
         files = attachments.list_attachments(s, folio, current_actor())
-    options, attached = formrender.reference_options(), uploads.attached_labels(files)
+    options = derivations.form_options(formrender.reference_options(), page.detail)
+    attached = uploads.attached_labels(files)
     forms = {}
     for task in page.tasks:
         values, errors = (task_errors or {}).get(task.id, (formrender.display_values(task.context), {}))
@@ -56,6 +57,8 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         statuses=STATUSES,
         due_labels=DUE_LABELS,
         actor=current_actor(),
+        derivations=derivations.case_derivations(folio),
+        folio=folio,
     )
     return body, status
 

@@ -13,7 +13,10 @@ from engine import catalog, scheduler, schema, store, system
 from engine.clock import utcnow
 from engine.errors import EngineError, FormInvalid, InvalidContent
 from engine.services import demo, providers, reference, users
+from engine.services.derivation_outbox import send_due
 from engine.services.timers import fire_due_timers
+
+from .cli_agency import agency
 
 
 def _system() -> system.System:
@@ -196,6 +199,10 @@ def fire_timers() -> None:
     click.echo(
         f"{report.fired} disparados, {report.failed} con error, {report.skipped} tomados por otro proceso"
     )
+    sent = send_due(sys_.db, utcnow())
+    click.echo(
+        f"derivaciones: {sent.sent} enviadas, {sent.failed} con error, {sent.incidents} incidentes abiertos"
+    )
 
 
 @main.command("demo")
@@ -210,3 +217,6 @@ def demo_cmd(content: Path) -> None:
     click.echo("Usuarios de prueba (contraseña para todos: " + demo.PASSWORD + "):")
     for username, role, where in demo.USERS:
         click.echo(f"  {username:<16} {role:<18} {where or ''}")
+
+
+main.add_command(agency)

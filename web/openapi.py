@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.labels import CHANNELS, KINDS
 
-from . import openapi_provider
+from . import openapi_derivations, openapi_provider
 
 _STR = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
@@ -398,7 +398,7 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**_schemas(), **openapi_provider.schemas()},
+            "schemas": {**_schemas(), **openapi_provider.schemas(), **openapi_derivations.schemas()},
         },
-        "paths": {**_paths(), **openapi_provider.paths()},
+        "paths": {**_paths(), **openapi_provider.paths(), **openapi_derivations.paths()},
     }

@@ -6,11 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import refdata
+from ..clock import utcnow
 from ..models import Comuna, Platform, Region
+from .agencies import seed_agencies
 
 
 def load_reference(s: Session) -> int:
-    """Insert regions, comunas and the national platforms that are missing; returns rows added."""
+    """Insert regions, comunas, the national platforms and the partner agencies that are missing; returns rows
+    added."""
     have_regions = set(s.execute(select(Region.code)).scalars())
     have_comunas = set(s.execute(select(Comuna.code)).scalars())
     have_platforms = set(s.execute(select(Platform.code)).scalars())
@@ -34,7 +37,8 @@ def load_reference(s: Session) -> int:
     for batch in (new_regions, new_comunas, new_platforms):
         s.add_all(batch)
         s.flush()
-    return len(new_regions) + len(new_comunas) + len(new_platforms)
+    agencies = seed_agencies(s, utcnow())
+    return len(new_regions) + len(new_comunas) + len(new_platforms) + agencies
 
 
 def _national_platforms() -> list[Platform]:

@@ -18,7 +18,7 @@ from ..forms import Form
 from ..models import Case, HumanTask, Instance
 from ..roles import WORKERS
 from ..store import CatalogStore
-from . import attachments
+from . import attachments, derivations
 
 
 class FourEyes(Forbidden):
@@ -150,6 +150,7 @@ def complete_task(
     clean = forms.validate(form, data) if form else {}
     if form:
         attachments.check_references(s, case.id, form, clean)
+        clean.update(derivations.agency_fields(s, form, clean))
     closer = _four_eyes(
         s, case.id, runtime.listed(runtime.properties(spiff_task.task_spec), "four_eyes"), actor
     )

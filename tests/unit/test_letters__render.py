@@ -25,6 +25,8 @@ KEY_SENTENCES = {
     "cambio_etapa": "continuará tramitándose como reclamo",
     "presentacion_judicial": "El proveedor cobró dos veces la misma compra y no restituyó el monto.",
     "orientacion_no_consumo": "Se sugiere dirigirse a Superintendencia de Pensiones",
+    "oficio_derivacion": "derivo a esa institución el caso folio N° 2026-000123",
+    "respuesta_derivacion": "la derivó a Superintendencia de Electricidad y Combustibles",
 }
 OUTCOMES = {
     "PROVEEDOR ACOGE": "El proveedor acogió su reclamo",
@@ -62,7 +64,7 @@ def rendered_text(letter_id: str, ctx: dict[str, Any] | None = None) -> str:
     return letters.docx_text(letters.render(template(letter_id), ctx or context()))
 
 
-def test_the_nine_letters_are_shipped() -> None:
+def test_the_shipped_letters_each_have_a_key_sentence() -> None:
     assert set(LETTER_IDS) == set(KEY_SENTENCES)
 
 

@@ -60,6 +60,32 @@ CONSULTA_TO_JUDICIAL: list[Step] = [
     ),
     ("task", "visar_cierre", {"decision": "aprobar"}),
 ]
+AGENCY = {"code": "SEC", "name": "SEC", "channel": "webservice", "process": "derivacion", "ack_days": 2}
+DERIVED_RETURNED_THEN_ANSWERED: list[Step] = [
+    (
+        "task",
+        "proponer_cierre",
+        {
+            "accion": "derivar",
+            "agencia": "SEC",
+            "respuesta": "Es de la SEC.",
+            "agencia_datos": {**AGENCY, "answer_days": 10},
+        },
+    ),
+    ("message", "derivacion_evento", {"type": "acknowledged", "event_id": "1", "reference": "X-1"}),
+    ("message", "derivacion_evento", {"type": "answered", "result": "returned", "reason": "No es nuestro."}),
+    (
+        "task",
+        "proponer_cierre",
+        {
+            "accion": "derivar",
+            "agencia": "SEC",
+            "respuesta": "Otra vez.",
+            "agencia_datos": {**AGENCY, "answer_days": 5},
+        },
+    ),
+    ("message", "derivacion_evento", {"type": "answered", "result": "resolved", "text": "Resuelto."}),
+]
 
 
 @cache
@@ -90,7 +116,12 @@ def save_and_restore(wf: Any) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("steps", "kind"), [(RECLAMO_RETURNED, "complaint"), (CONSULTA_TO_JUDICIAL, "inquiry")]
+    ("steps", "kind"),
+    [
+        (RECLAMO_RETURNED, "complaint"),
+        (CONSULTA_TO_JUDICIAL, "inquiry"),
+        (DERIVED_RETURNED_THEN_ANSWERED, "inquiry"),
+    ],
 )
 def test_same_behaviour_straight_and_through_save_restore(steps: list[Step], kind: str) -> None:
     straight = run(steps, kind, lambda wf: wf)

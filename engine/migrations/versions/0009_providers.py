@@ -17,7 +17,7 @@ from alembic import op
 import engine.models
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,175 @@
+"""Agency callbacks: acknowledgement and answer of a derivation, signed with the agency's secret (or sent with
+the bearer token of the integrator account bound to it), delivered as BPMN messages to the waiting process.
+An event id already received has no second effect; a closed derivation refuses new events."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access import Actor
+from ..errors import Conflict, EngineError, NotFound, Unauthenticated
+from ..models import Agency, Case, Derivation, DerivationEvent
+from ..store import CatalogStore
+from . import attachments, derivations, messages
+from .derivation_outbox import verify
+
+MAX_FILES = 5
+MESSAGE = "derivacion_evento"
+TYPES = ("acknowledged", "answered")
+RESULTS = ("resolved", "returned")
+
+
+class CallbackInvalid(EngineError):
+    status = 400
+    type = "/problems/callback-invalid"
+    title = "Evento de derivación mal formado"
+
+
+class DerivationNotFound(NotFound):
+    type = "/problems/derivation-not-found"
+    title = "Derivación no encontrada"
+
+
+class DerivationClosed(Conflict):
+    type = "/problems/derivation-closed"
+    title = "La derivación ya está cerrada"
+
+
+class BadSignature(Unauthenticated):
+    type = "/problems/bad-signature"
+    title = "Firma o credencial inválida"
+
+
+@dataclass(frozen=True)
+class CallbackResult:
+    """What the agency is told: ``accepted`` (first time) or ``already_received`` (same event id again)."""
+
+    derivation_id: str
+    event_id: str
+    result: str
+    derivation_status: str
+    detail: str
+
+
+def _authenticate(agency: Agency, body: bytes, signature: str | None, token_user: str | None) -> str:
+    """'signature' or 'token'; BadSignature (401) otherwise. Checked before anything is read or written."""
+    if signature is not None:
+        if verify(agency.secret, body, signature):
+            return "signature"
+        raise BadSignature(
+            "la firma X-Ventanilla-Signature no corresponde al cuerpo ni al secreto de la institución"
+        )
+    if token_user is not None and agency.account and token_user == agency.account:
+        return "token"
+    raise BadSignature(
+        "firme el cuerpo (X-Ventanilla-Signature) o use el token de la cuenta de la institución"
+    )
+
+
+def _text(payload: Mapping[str, Any], name: str, limit: int) -> str:
+    value = payload.get(name, "")
+    if not isinstance(value, str) or len(value) > limit:
+        raise CallbackInvalid(f"'{name}' debe ser texto de hasta {limit} caracteres")
+    return value.strip()
+
+
+def parse_event(body: bytes) -> dict[str, Any]:
+    """The event as the process sees it; CallbackInvalid names what is wrong."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CallbackInvalid("el cuerpo debe ser un objeto JSON en UTF-8") from None
+    if not isinstance(payload, dict):
+        raise CallbackInvalid("el cuerpo debe ser un objeto JSON")
+    event_id, kind = _text(payload, "event_id", 120), payload.get("type")
+    if not event_id:
+        raise CallbackInvalid("falta 'event_id' (identificador único del evento)")
+    if kind not in TYPES:
+        raise CallbackInvalid("'type' debe ser 'acknowledged' o 'answered'")
+    event = {"event_id": event_id, "type": kind, "reference": _text(payload, "reference", 120)}
+    if kind == "answered":
+        if payload.get("result") not in RESULTS:
+            raise CallbackInvalid(
+                "una respuesta indica 'result': 'resolved' (respondida) o 'returned' (devuelta)"
+            )
+        event.update(result=payload["result"], text=_text(payload, "text", 8000))
+        event["reason"] = _text(payload, "reason", 4000)
+        if payload["result"] == "resolved" and not event["text"]:
+            raise CallbackInvalid("una respuesta 'resolved' incluye 'text' con la respuesta al consumidor/a")
+        if payload["result"] == "returned" and not event["reason"]:
+            raise CallbackInvalid("una devolución 'returned' incluye 'reason' con el motivo")
+    return event
+
+
+def parse_files(body: bytes) -> list[tuple[str, str, bytes]]:
+    """The answer's attachments: ``[{"filename", "content_base64"}]`` (at most 5; checked like uploads)."""
+    items = json.loads(body.decode("utf-8")).get("attachments") or []
+    if not isinstance(items, list) or len(items) > MAX_FILES:
+        raise CallbackInvalid(f"'attachments' debe ser una lista de hasta {MAX_FILES} archivos")
+    files = []
+    for item in items:
+        name = item.get("filename") if isinstance(item, dict) else None
+        data = item.get("content_base64") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not isinstance(data, str):
+            raise CallbackInvalid("cada adjunto indica 'filename' y 'content_base64'")
+        try:
+            files.append((name, "", base64.b64decode(data, validate=True)))
+        except (binascii.Error, ValueError):
+            raise CallbackInvalid(f"el adjunto «{name[:80]}» no está en base64") from None
+    return files
+
+
+def receive_event(
+    s: Session,
+    store: CatalogStore,
+    derivation_id: str,
+    body: bytes,
+    signature: str | None,
+    token_user: str | None,
+    now: datetime,
+) -> CallbackResult:
+    """Apply one agency callback: authenticate, de-duplicate by event id, deliver the message, record it."""
+    d = s.get(Derivation, derivation_id)
+    agency = s.get(Agency, d.agency_code) if d else None
+    if d is None or agency is None:
+        raise DerivationNotFound(f"no existe la derivación {derivation_id}")
+    via = _authenticate(agency, body, signature, token_user)
+    event = parse_event(body)
+    seen = s.execute(
+        select(DerivationEvent).where(
+            DerivationEvent.derivation_id == d.id, DerivationEvent.event_id == event["event_id"]
+        )
+    ).scalar_one_or_none()
+    if seen is not None:
+        return CallbackResult(d.id, event["event_id"], "already_received", d.status, "ya recibido")
+    if d.status in derivations.CLOSED:
+        raise DerivationClosed(f"la derivación está {derivations.STATUSES[d.status]}: no admite más eventos")
+    if event["type"] == "acknowledged" and d.status == "acknowledged":
+        raise DerivationClosed("la derivación ya tiene acuse de recibo")
+    s.add(
+        DerivationEvent(
+            derivation_id=d.id,
+            event_id=event["event_id"],
+            type=event["type"],
+            received_at=now,
+            via=via,
+            payload=event,
+        )
+    )
+    s.flush()  # a concurrent duplicate fails here on the unique (derivation, event id)
+    case = s.get(Case, d.case_id)
+    actor = Actor(agency.account or agency.code, "integrador", channel="webservice")
+    files = parse_files(body) if event["type"] == "answered" else []
+    if files and case is not None:
+        event["attachment_ids"] = attachments.store_files(s, case.id, files, actor, now, None, "attachments")
+    messages.deliver_message(s, store, case.folio or "" if case else "", MESSAGE, event, actor, now)
+    return CallbackResult(d.id, event["event_id"], "accepted", d.status, "recibido")
