@@ -156,6 +156,52 @@ def _version_paths() -> dict[str, Any]:
     }
 
 
+_MIGRATION = {
+    "type": "object",
+    "required": ["from", "to"],
+    "properties": {
+        "from": {"type": "integer"},
+        "to": {"type": "integer"},
+        "dry_run": {"type": "boolean", "default": True},
+        "folios": {"type": "array", "items": _STR},
+    },
+}
+_VERDICTS = {
+    "type": "object",
+    "properties": {
+        "verdicts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "folio": _STR,
+                    "safe": {"type": "boolean"},
+                    "reason": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "migrated": {"type": "integer"},
+    },
+}
+
+
+def _migration_paths() -> dict[str, Any]:
+    return {
+        f"{_WB}/migrations": {
+            "post": {
+                "summary": "Migrar casos abiertos entre versiones (simulación por defecto)",
+                "requestBody": _body(_MIGRATION),
+                "responses": {
+                    "200": _json(_VERDICTS),
+                    "404": _problem("Versión inexistente"),
+                    "422": _problem("Versiones iguales"),
+                    **AUTH,
+                },
+            }
+        }
+    }
+
+
 def paths() -> dict[str, Any]:
     """Every workbench path."""
-    return {**_draft_paths(), **_version_paths()}
+    return {**_draft_paths(), **_version_paths(), **_migration_paths()}

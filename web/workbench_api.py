@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, request
 from engine.access import Actor
 from engine.errors import Forbidden, Unauthenticated
 from engine.services import users
-from engine.services.workbench import archive, catalog_info, drafts, versions
+from engine.services.workbench import archive, catalog_info, drafts, migration, versions
 from engine.system import System
 
 from .api import BadRequest, _json
@@ -153,3 +153,26 @@ def import_zip() -> Response:
     with _system().db.writing() as s:
         result = drafts.replace_files(s, actor.username, files, _now())
     return _json({"ok": result.ok, "problems": result.problems, "files": sorted(files)})
+
+
+def _version_arg(body: dict[str, Any], name: str) -> int:
+    value = body.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadRequest(f'indique "{name}": el número de versión')
+    return value
+
+
+@bp.post("/migrations")
+def migrate() -> Response:
+    """Dry run (default) or perform the migration of open cases from one version to another."""
+    actor, body = workbench_actor(), _object_body()
+    source, target = _version_arg(body, "from"), _version_arg(body, "to")
+    dry_run, folios = body.get("dry_run", True), body.get("folios")
+    if not isinstance(dry_run, bool):
+        raise BadRequest('"dry_run" debe ser true o false')
+    if folios is not None and (not isinstance(folios, list) or not all(isinstance(f, str) for f in folios)):
+        raise BadRequest('"folios" debe ser una lista de folios')
+    result = migration.run_migration(
+        _system().db, _system().store, source, target, actor, _now(), dry_run=dry_run, folios=folios
+    )
+    return _json(result)
