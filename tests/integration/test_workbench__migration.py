@@ -166,3 +166,41 @@ def test_a_reclamo_in_its_call_activity_migrates_and_runs_like_its_twin(sys_: Sy
     assert (scn.case().status, scn.case().outcome) == ("closed", "PROVEEDOR NO RESPONDE")
     assert scn.letters() == twin.letters()
     assert [e for e in scn.events() if e != "migrated"] == twin.events()
+
+
+def test_a_reclamo_waiting_for_the_company_migrates_and_still_catches_its_answer(
+    sys_: System, clock: Clock
+) -> None:
+    """Migrated while it waits at an event-based gateway (company message, its plazo timer, the manual
+    registration), the case still catches the company's digital answer like a twin on version 1."""
+    from tests.integration.helpers import deliver
+
+    scn, twin = Scenario(sys_, clock, complaint()), Scenario(sys_, clock, complaint())
+    for case in (scn, twin):
+        case.do("trasladar", {"medio_traslado": "portal"})
+    v2 = publish(
+        sys_,
+        clock.now,
+        {
+            "processes/etapa_reclamo.bpmn": (
+                b'name="Respuesta digital del proveedor"',
+                b'name="Respuesta digital"',
+            )
+        },
+    )
+    moved = migration.run_migration(
+        sys_.db, sys_.store, 1, v2, ANALYST, clock.now, dry_run=False, folios=[scn.folio]
+    )
+    assert moved.migrated == 1 and (version_of(sys_, scn.folio), version_of(sys_, twin.folio)) == (2, 1)
+    for case in (scn, twin):
+        deliver(
+            sys_, case.folio, "respuesta_proveedor", {"resultado": "acoge", "texto": "Anulamos."}, clock.now
+        )
+    assert scn.open_elements() == twin.open_elements() == ["proponer_cierre"]
+    scn.do(
+        "proponer_cierre",
+        {"accion": "cerrar", "outcome": "PROVEEDOR ACOGE", "resumen_cierre": "El proveedor anula el cargo."},
+    )
+    scn.do("visar_cierre", {"decision": "aprobar"}, by="sup13")
+    assert (scn.case().status, scn.case().outcome) == ("closed", "PROVEEDOR ACOGE")
+    assert "Anulamos." in scn.letter_texts()["respuesta_consumidor"]
