@@ -4,6 +4,7 @@ with the unknown ones flagged, fill a draft template with a real case. SQLite an
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document
 from flask import Flask
@@ -91,6 +92,11 @@ def test_inspect_flags_placeholders_no_case_can_fill(client: FlaskClient, tokens
     shipped = client.post(f"{WB}/templates/inspect?id=respuesta_consumidor", headers=bearer(token)).get_json()
     assert "datos.respuesta_proveedor_texto" in shipped["placeholders"] and shipped["unknown"] == []
     assert _inspect(client, token, b"%PDF-1.4").status_code == 422
+    parts = io.BytesIO()
+    with zipfile.ZipFile(parts, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document><roto")
+    unreadable = _inspect(client, token, parts.getvalue())
+    assert unreadable.status_code == 422 and "no se pudo leer la plantilla" in unreadable.get_json()["detail"]
     broken = _inspect(client, token, docx_with("{{ folio "))
     assert broken.status_code == 422 and "marcador" in broken.get_json()["detail"]
 

@@ -122,6 +122,8 @@ def inspect_template(path: str, body: bytes) -> Placeholders:
     except TemplateSyntaxError as err:
         message = f"error en un marcador de la plantilla: {err.message}"
         raise InvalidContent([ContentProblem(path, f"línea {err.lineno}", message)]) from err
+    except Exception as err:  # python-docx and lxml raise many types; the analyst needs a message, not a 500
+        raise InvalidContent([ContentProblem(path, "", f"no se pudo leer la plantilla: {err}")]) from err
     used = sorted(_uses(tree, set(meta.find_undeclared_variables(tree))))
     return Placeholders(used, [p for p in used if _unknown(p)])
 
