@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 
 from ...catalog import KINDS
@@ -87,7 +88,14 @@ def read_zip(data: bytes) -> dict[str, bytes]:
                 if info.filename in files:
                     raise _refuse(info.filename, "el zip repite este archivo")
                 files[info.filename] = body
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as err:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        ValueError,
+        zlib.error,
+    ) as err:
         raise _refuse("", f"no es un archivo .zip válido: {err}") from err
     if not files:
         raise _refuse("", "el zip no contiene processes/, forms/ ni letter_templates/")
