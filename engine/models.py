@@ -459,3 +459,23 @@ class DerivationEvent(Base):
     received_at: Mapped[datetime]
     via: Mapped[str] = mapped_column(String(20))  # signature, token
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Draft(Base):
+    """An analyst's working copy of the whole content set (the workbench), seeded from a version."""
+
+    __tablename__ = "drafts"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80), unique=True)
+    base_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    updated_at: Mapped[datetime]
+
+
+class DraftFile(Base):
+    """One file of a draft (processes/x.bpmn, forms/x.json, letter_templates/x.docx)."""
+
+    __tablename__ = "draft_files"
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)

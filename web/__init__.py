@@ -23,6 +23,8 @@ from . import (
     pages,
     portal,
     provider_api,
+    workbench,
+    workbench_api,
 )
 from . import derivation_api as derivation_api  # its routes live on api.bp
 
@@ -34,8 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    staff = (inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp, derivations.bp)
-    for bp in (api.bp, provider_api.bp, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
+    staff = (inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp, derivations.bp, workbench.bp)
+    apis = (api.bp, provider_api.bp, workbench_api.bp)
+    for bp in (*apis, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
         app.register_blueprint(bp)
-    auth.init_app(app, csrf_exempt=(api.bp, provider_api.bp))
+    auth.init_app(app, csrf_exempt=apis)  # the workbench API checks CSRF itself for session requests
     return app

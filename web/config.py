@@ -65,7 +65,8 @@ class Default:
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     # The injectable clock (tests move it by hand): a callable returning a tz-aware datetime.
     CLOCK = utcnow
-    # Blueprints reachable without signing in (everything else redirects to the login page).
-    PUBLIC_BLUEPRINTS = frozenset({"api", "provider_api", "assets", "auth"})
+    # Blueprints reachable without signing in (everything else redirects to the login page); the APIs
+    # answer 401 themselves.
+    PUBLIC_BLUEPRINTS = frozenset({"api", "provider_api", "workbench_api", "assets", "auth"})
     # What a company's account (role proveedor) may open: its portal, signing in and out, assets, its API.
     PROVIDER_BLUEPRINTS = frozenset({"portal", "provider_api", "api", "assets", "auth"})

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.labels import CHANNELS, KINDS
 
-from . import openapi_derivations, openapi_provider
+from . import openapi_derivations, openapi_provider, openapi_workbench
 
 _STR = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
@@ -400,5 +400,10 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {**_schemas(), **openapi_provider.schemas(), **openapi_derivations.schemas()},
         },
-        "paths": {**_paths(), **openapi_provider.paths(), **openapi_derivations.paths()},
+        "paths": {
+            **_paths(),
+            **openapi_provider.paths(),
+            **openapi_derivations.paths(),
+            **openapi_workbench.paths(),
+        },
     }

@@ -187,7 +187,7 @@ def test_a_deactivated_user_is_signed_out_at_the_next_request(app: Flask, client
 
 
 def _guarded_routes(app: Flask) -> list[str]:
-    """Every GET route a signed-out visitor must not see (API, assets, static and auth are public)."""
+    """Every GET route a signed-out visitor must not see (the APIs, assets, static and auth are public)."""
     paths = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
