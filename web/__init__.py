@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine import system
 
-from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, pages
+from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, modeler, pages
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,7 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    for bp in (api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp):
+    for bp in (api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp, modeler.bp):
         app.register_blueprint(bp)
     auth.init_app(app, csrf_exempt=(api.bp,))
     return app
