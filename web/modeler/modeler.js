@@ -91,8 +91,19 @@ async function laidOut(xml) {
   return api.call("POST", root.dataset.layoutUrl, { body: xml, contentType: "application/xml", as: "text" });
 }
 
+// The "Ir al elemento" list: every named or typed element of the diagram, for keyboard users.
+function fillJumpList() {
+  const jump = document.getElementById("ir-a");
+  const shown = modeler.get("elementRegistry").filter((e) => e.businessObject && !e.labelTarget && e.type !== "bpmn:Process" && !e.type.endsWith("Plane") && e.type !== "label");
+  const options = shown
+    .map((e) => [e.id, `${e.businessObject.name || e.id} (${e.id})`])
+    .sort((a, b) => a[1].localeCompare(b[1], "es"));
+  jump.replaceChildren(el("option", { value: "", text: "Ir al elemento…" }), ...options.map(([id, text]) => el("option", { value: id, text })));
+}
+
 async function open(xml) {
   const { warnings } = await modeler.importXML(await laidOut(xml));
+  fillJumpList();
   modeler.get("canvas").zoom("fit-viewport", "auto");
   setDirty(false);
   if (warnings.length) say(`Diagrama abierto con ${warnings.length} advertencia(s) del lector BPMN: ${warnings.slice(0, 3).map((w) => w.message).join("; ")}`, "warning");
@@ -157,12 +168,17 @@ function wire() {
   const eventBus = modeler.get("eventBus");
   eventBus.on("selection.changed", ({ newSelection }) => {
     panel.show(newSelection[0] || modeler.get("canvas").getRootElement());
+    const jump = document.getElementById("ir-a");
+    jump.value = newSelection.length === 1 && jump.querySelector(`option[value="${CSS.escape(newSelection[0].id)}"]`) ? newSelection[0].id : "";
   });
   eventBus.on("commandStack.changed", () => {
     setDirty(true);
     panel.refresh();
   });
   eventBus.on("linting.completed", ({ issues }) => showLint(issues));
+  document.getElementById("ir-a").addEventListener("change", (e) => {
+    if (e.target.value) selectElement(e.target.value);
+  });
   document.getElementById("guardar").addEventListener("click", () => guarded(save));
   document.getElementById("validar").addEventListener("click", () => guarded(validate));
   document.getElementById("form-publicar").addEventListener("submit", (e) => guarded(() => publish(e)));

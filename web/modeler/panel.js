@@ -45,7 +45,11 @@ export class Panel {
   }
 
   show(element) {
-    this.element = element;
+    this.element = element && element.businessObject ? element : null;
+    if (!this.element) {
+      this.container.replaceChildren(el("p", { class: "small mb-0", text: "Seleccione un elemento del diagrama." }));
+      return;
+    }
     this.container.replaceChildren(...this.render(element));
   }
 
