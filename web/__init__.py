@@ -19,7 +19,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    for bp in (api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp, modeler.bp):
+    for bp in (
+        api.bp,
+        assets.bp,
+        auth.bp,
+        pages.bp,
+        inbox.bp,
+        cases.bp,
+        intake.bp,
+        approvals.bp,
+        lookup.bp,
+        modeler.bp,
+    ):
         app.register_blueprint(bp)
     auth.init_app(app, csrf_exempt=(api.bp,))
     return app
