@@ -14,6 +14,7 @@ import * as api from "./api.js";
 import { el } from "./dom.js";
 import { Panel } from "./panel.js";
 import spiffworkflow from "./spiffworkflow.json";
+import spanish from "./translate.js";
 
 const root = document.getElementById("modelador");
 const processId = root.dataset.process;
@@ -26,7 +27,7 @@ let dirty = false;
 const modeler = new BpmnModeler({
   container: "#lienzo",
   moddleExtensions: { spiffworkflow },
-  additionalModules: [lintModule],
+  additionalModules: [lintModule, spanish],
   linting: { bpmnlint: bpmnlintConfig, active: true },
 });
 const panel = new Panel(modeler, document.getElementById("panel"), {});
