@@ -22,8 +22,8 @@ PAGES = [
 @pytest.fixture
 def integrador(app: Flask) -> str:
     with app.extensions["ventanilla"].db.writing() as s:
-        users.add_user(s, "integ", PASSWORD, "integrador", utcnow())
-    return "integ"
+        users.add_user(s, "integ_taller", PASSWORD, "integrador", utcnow())
+    return "integ_taller"
 
 
 @pytest.mark.parametrize("page", PAGES)
