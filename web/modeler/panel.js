@@ -36,6 +36,17 @@ function functionsHelp(catalog) {
   );
 }
 
+// The role a lane names, as engine/roles.py reads it: its code, or its Spanish label (up to the "/").
+function fold(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").trim().toLowerCase().replace(/ /g, "_");
+}
+
+function roleForLane(name, roles) {
+  if (!name) return null;
+  const head = fold(name.split("/")[0]);
+  return roles.find((r) => r.code === fold(name)) || roles.find((r) => fold(r.label.split("/")[0]) === head) || null;
+}
+
 export class Panel {
   constructor(modeler, container, catalog) {
     this.modeler = modeler;
@@ -114,7 +125,7 @@ export class Panel {
   laneRole() {
     const bo = this.element.businessObject;
     const roles = this.catalog.roles || [];
-    const current = roles.find((r) => r.code === bo.name || r.label === bo.name);
+    const current = roleForLane(bo.name, roles);
     const select = selectInput(current ? current.code : bo.name || "", roles.map((r) => [r.code, r.label]), (v) => {
       this.modeler.get("modeling").updateProperties(this.element, { name: v || undefined });
     }, { unknownLabel: "(rol no reconocido)" });
