@@ -21,7 +21,22 @@ const TYPE_LABELS = {
   "bpmn:Lane": "Carril (rol)",
   "bpmn:Participant": "Piscina",
   "bpmn:Process": "Proceso",
+  "bpmn:Task": "Tarea (sin tipo)",
+  "bpmn:ServiceTask": "Tarea de servicio",
+  "bpmn:BusinessRuleTask": "Tarea de regla de negocio (DMN)",
+  "bpmn:SendTask": "Tarea de envío",
+  "bpmn:ReceiveTask": "Tarea de recepción",
+  "bpmn:ManualTask": "Tarea manual",
+  "bpmn:ComplexGateway": "Compuerta compleja",
+  "bpmn:InclusiveGateway": "Compuerta inclusiva",
+  "bpmn:Transaction": "Transacción",
+  "bpmn:AdHocSubProcess": "Subproceso ad hoc",
+  "bpmn:DataStoreReference": "Almacén de datos",
+  "bpmn:DataObjectReference": "Objeto de datos",
+  "bpmn:TextAnnotation": "Anotación",
 };
+// What the platform refuses (docs/content.md); the server's validation says why, element by element.
+const UNSUPPORTED = new Set(["bpmn:ComplexGateway", "bpmn:BusinessRuleTask", "bpmn:ServiceTask", "bpmn:Transaction", "bpmn:AdHocSubProcess", "bpmn:DataStoreReference"]);
 
 function functionsHelp(catalog) {
   const items = (catalog.functions || []).flatMap((f) => [
@@ -86,6 +101,9 @@ export class Panel {
       el("h2", { class: "h6 mb-1", id: "panel-titulo", text: TYPE_LABELS[type] || type.replace("bpmn:", "") }),
       el("p", { class: "small text-body-secondary mb-2" }, "Id: ", el("code", { text: bo.id })),
     ];
+    if (UNSUPPORTED.has(type)) {
+      parts.push(el("p", { class: "alert alert-warning small py-1 px-2", text: "La plataforma no soporta este elemento: cámbielo de tipo (menú de la llave) o elimínelo antes de publicar." }));
+    }
     if (type === "bpmn:Lane") return [...parts, this.laneRole()];
     if (type !== "bpmn:Process" && type !== "bpmn:Collaboration") {
       parts.push(field("Nombre", textInput(bo.name, (v) => this.modeler.get("modeling").updateProperties(element, { name: v || undefined }))));
