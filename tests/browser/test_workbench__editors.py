@@ -124,6 +124,8 @@ def test_a_camunda_diagram_is_refused_element_by_element(page: Page, app: Flask,
     expect(page.get_by_role("status").first).to_contain_text("elemento(s) rechazado(s)")
     refused = page.locator("#problemas").get_by_role("button", name="cobrar")
     expect(refused.first).to_be_visible()
+    lint = page.locator("#revision")  # bpmnlint, in the browser
+    expect(lint).to_contain_text("Error · suelta: El elemento no está conectado (no-disconnected)")
     refused.first.click()
     expect(page.locator("#panel code")).to_have_text("cobrar")
     screenshot(page, "modelador-importacion-camunda")

@@ -30,6 +30,7 @@ CAMUNDA = """<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:serviceTask>
     <bpmn:sequenceFlow id="f2" sourceRef="cobrar" targetRef="fin"/>
     <bpmn:endEvent id="fin"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:task id="suelta" name="Tarea suelta"/>
   </bpmn:process>
 </bpmn:definitions>
 """

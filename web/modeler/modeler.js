@@ -12,9 +12,10 @@ import lintModule from "bpmn-js-bpmnlint";
 import bpmnlintConfig from "../../.bpmnlintrc";
 import * as api from "./api.js";
 import { el } from "./dom.js";
+import { spanish } from "./lintmessages.js";
 import { Panel } from "./panel.js";
 import spiffworkflow from "./spiffworkflow.json";
-import spanish from "./translate.js";
+import spanishModule from "./translate.js";
 
 const root = document.getElementById("modelador");
 const processId = root.dataset.process;
@@ -27,7 +28,7 @@ let dirty = false;
 const modeler = new BpmnModeler({
   container: "#lienzo",
   moddleExtensions: { spiffworkflow },
-  additionalModules: [lintModule, spanish],
+  additionalModules: [lintModule, spanishModule],
   linting: { bpmnlint: bpmnlintConfig, active: true },
 });
 const panel = new Panel(modeler, document.getElementById("panel"), {});
@@ -83,7 +84,7 @@ function showLint(issues) {
   lintBox.replaceChildren(
     el("h2", { class: "h6", text: heading }),
     el("ul", { class: "list-unstyled small mb-0" }, items.map((i) =>
-      el("li", {}, el("button", { type: "button", class: "btn btn-link btn-sm p-0 text-start", text: `${i.category === "error" ? "Error" : "Aviso"} · ${i.id}: ${i.message} (${i.rule})`, onclick: () => selectElement(i.id) })))),
+      el("li", {}, el("button", { type: "button", class: "btn btn-link btn-sm p-0 text-start", text: `${i.category === "error" ? "Error" : "Aviso"} · ${i.id}: ${spanish(i.message)} (${i.rule})`, onclick: () => selectElement(i.id) })))),
   );
 }
 
