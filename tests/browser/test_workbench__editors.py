@@ -129,3 +129,28 @@ def test_a_camunda_diagram_is_refused_element_by_element(page: Page, app: Flask,
     refused.first.click()
     expect(page.locator("#panel code")).to_have_text("cobrar")
     screenshot(page, "modelador-importacion-camunda")
+
+
+def test_a_new_process_is_started_and_drawn_in_the_modeler(page: Page, app: Flask) -> None:
+    sign_in_analyst(page)
+    page.goto("/taller/procesos/mesa_de_ayuda")
+    page.get_by_role("button", name="Crear el proceso mesa_de_ayuda").click()
+    expect(page.locator("#modelador")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_role("status").first).to_contain_text("Proceso creado en el borrador")
+
+    pick(page, "inicio_mesa_de_ayuda")
+    page.locator('.djs-context-pad [data-action="append.append-task"]').click()
+    page.locator('.djs-context-pad [data-action="replace"]').click()
+    page.locator('.djs-popup [data-id="replace-with-user-task"]').click()
+    expect(page.locator("#panel h2")).to_have_text("Tarea de usuario")
+    page.get_by_label("Nombre", exact=True).fill("Responder la solicitud")
+    page.get_by_label("Nombre", exact=True).press("Tab")
+    form = page.get_by_label("Formulario", exact=True)
+    form.fill("gestion_caso")
+    form.press("Tab")
+    page.get_by_role("button", name="Validar").click()
+    expect(page.get_by_role("status").first).to_have_text("El borrador es válido.")
+    screenshot(page, "modelador-proceso-nuevo")
+    xml = draft_file(page, "processes/mesa_de_ayuda.bpmn").decode()
+    assert 'name="Responder la solicitud"' in xml
+    assert 'name="form" value="gestion_caso"' in xml

@@ -176,6 +176,7 @@ function wire() {
   eventBus.on("commandStack.changed", () => {
     setDirty(true);
     panel.refresh();
+    fillJumpList();
   });
   eventBus.on("linting.completed", ({ issues }) => showLint(issues));
   document.getElementById("ir-a").addEventListener("change", (e) => {
@@ -190,13 +191,51 @@ function wire() {
   });
 }
 
+// A process that is not in the draft yet: offer to start it (start → one user task → end, in one lane).
+function offerNewProcess() {
+  say(`El proceso ${processId} no está en el borrador.`, "warning");
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,80}$/.test(processId)) return;
+  const create = el("button", { type: "button", class: "btn btn-primary btn-sm ms-2", text: `Crear el proceso ${processId}`, onclick: () => guarded(async () => {
+    file = `processes/${processId}.bpmn`;
+    const result = await api.saveFile(file, newProcessXml(processId), "application/xml");
+    document.getElementById("archivo").textContent = file;
+    await open(await api.readFile(file));
+    panel.catalog = await api.catalog();
+    showProblems(result.problems || [], "Proceso creado");
+    say(`Proceso creado en el borrador (${file}): dibuje sus pasos y asigne los formularios.`, "success");
+    root.dataset.ready = "true";
+  }) });
+  status.append(create);
+}
+
+function newProcessXml(id) {
+  const safe = id;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+                  id="def_${safe}" targetNamespace="https://ventanilla.example/procesos">
+  <bpmn:process id="${safe}" name="${safe}" isExecutable="true">
+    <bpmn:laneSet id="carriles_${safe}">
+      <bpmn:lane id="carril_${safe}" name="ejecutivo">
+        <bpmn:flowNodeRef>inicio_${safe}</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>fin_${safe}</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="inicio_${safe}"><bpmn:outgoing>f_${safe}</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f_${safe}" sourceRef="inicio_${safe}" targetRef="fin_${safe}"/>
+    <bpmn:endEvent id="fin_${safe}"><bpmn:incoming>f_${safe}</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+`;
+}
+
 async function boot() {
   wire();
   const catalog = await api.catalog();
   panel.catalog = catalog;
   const process = (catalog.processes || []).find((p) => p.id === processId);
   if (!process) {
-    say(`El proceso ${processId} no está en el borrador.`, "danger");
+    offerNewProcess();
     return;
   }
   file = process.file;

@@ -118,6 +118,11 @@ export class Panel {
     return parts;
   }
 
+  editLink(kind, id, text) {
+    if (!id) return "";
+    return el("p", { class: "small mb-2" }, el("a", { href: `/taller/${kind}/${encodeURIComponent(id)}`, text: `${text} ${id}` }));
+  }
+
   formOptions() {
     return (this.catalog.forms || []).map((f) => [f.id, f.title ? `${f.id} — ${f.title}` : f.id]);
   }
@@ -129,6 +134,7 @@ export class Panel {
       "Tarea",
       field("Formulario", input, "Elija un formulario del borrador (obligatorio en tareas de usuario)."),
       list,
+      this.editLink("formularios", spiff.getProperty(bo, "form"), "Editar el formulario"),
       this.propertyField("Mostrar variables (show)", "show", "Variables del proceso mostradas con la tarea, separadas por coma."),
       this.propertyField("Cuatro ojos (four_eyes)", "four_eyes", "Ids de tareas: quien completó la última de ellas no puede completar esta (visación)."),
     );
