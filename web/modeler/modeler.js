@@ -115,6 +115,7 @@ async function save() {
   const { xml } = await modeler.saveXML({ format: true });
   const result = await api.saveFile(file, xml, "application/xml");
   setDirty(false);
+  panel.catalog = await api.catalog(); // forms or letters added in another tab show up in the panel
   showProblems(result.problems || [], "Borrador guardado");
   say("Borrador guardado.", "success");
   return result;
