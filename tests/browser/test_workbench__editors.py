@@ -154,3 +154,16 @@ def test_a_new_process_is_started_and_drawn_in_the_modeler(page: Page, app: Flas
     xml = draft_file(page, "processes/mesa_de_ayuda.bpmn").decode()
     assert 'name="Responder la solicitud"' in xml
     assert 'name="form" value="gestion_caso"' in xml
+
+
+def test_every_shipped_process_opens_with_no_bpmnlint_finding_and_saves_valid(page: Page, app: Flask) -> None:
+    sign_in_analyst(page)
+    for path in sorted(Path("processes").glob("*.bpmn")):
+        open_modeler(page, path.stem)
+        expect(page.get_by_role("status").first).to_have_text(
+            "Seleccione un elemento del diagrama para ver y cambiar sus propiedades."
+        )
+        expect(page.locator("#revision")).to_contain_text("Revisión de estilo (bpmnlint): sin observaciones.")
+        page.get_by_role("button", name="Guardar borrador").click()
+        expect(page.locator("#problemas")).to_contain_text("Borrador guardado: sin problemas.")
+    assert b"bpmndi:BPMNDiagram" in draft_file(page, "processes/caso.bpmn")
