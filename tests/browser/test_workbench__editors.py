@@ -53,8 +53,8 @@ def test_the_form_editor_previews_tries_and_saves_a_new_required_field(page: Pag
 
 def template_with(folder: Path, name: str, *placeholders: str) -> Path:
     document = Document()
-    for name in placeholders:
-        document.add_paragraph(f"Dato: {{{{ {name} }}}}")
+    for placeholder in placeholders:
+        document.add_paragraph(f"Dato: {{{{ {placeholder} }}}}")
     path = folder / f"{name}.docx"
     buffer = io.BytesIO()
     document.save(buffer)
