@@ -116,8 +116,15 @@ def test_an_analyst_changes_the_reclamo_process_fixes_a_broken_reference_and_pub
     screenshot(page, "modelador-publicado")
     page.get_by_role("link", name="Ver versiones").click()
 
-    expect(page.get_by_text(NOTE)).to_be_visible()
-    expect(page.get_by_text("nuevo_plazo_proveedor").first).to_be_visible()
+    versions = page.locator("#versiones")
+    new = versions.get_by_role("row").filter(has=page.get_by_role("rowheader", name="2", exact=True))
+    old = versions.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1", exact=True))
+    expect(new).to_contain_text(NOTE)
+    expect(new).to_contain_text("etapa_reclamo")
+    expect(new).to_contain_text("nuevo_plazo_proveedor")
+    expect(new).not_to_contain_text("enviar_recordatorio")  # its form was fixed back before publishing
+    expect(new.get_by_role("cell").nth(3)).to_have_text("0")  # open cases on each version
+    expect(old.get_by_role("cell").nth(3)).to_have_text("1")
     screenshot(page, "taller-versiones-tras-publicar")
     sys_ = app.extensions["ventanilla"]
     with sys_.db.reading() as s:
