@@ -133,7 +133,7 @@ def test_an_analyst_changes_the_reclamo_process_fixes_a_broken_reference_and_pub
     assert "add_business_days(today(), 5, region)" in xml
     assert 'name="form" value="recordatorio_proveedor"' in xml
     with sys_.db.reading() as s:
-        old = s.execute(
+        case_version = s.execute(
             select(Instance.version_id).join(Case, Case.id == Instance.case_id).where(Case.folio == folio)
         ).scalar_one()
-    assert old == 1 and latest.version_id == 2
+    assert case_version == 1 and latest.version_id == 2
