@@ -118,6 +118,13 @@ def test_the_timer_helper_and_the_lane_role_are_written_to_the_draft(page: Page,
 def test_a_camunda_diagram_is_refused_element_by_element(page: Page, app: Flask, tmp_path: Path) -> None:
     sign_in_analyst(page)
     open_modeler(page, "etapa_reclamo")
+    hostile = tmp_path / "hostil.bpmn"
+    hostile.write_text(
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><d>&e;</d>'
+    )
+    page.get_by_label("Importar .bpmn").set_input_files(hostile)
+    expect(page.get_by_role("status").first).to_contain_text("no se permiten DOCTYPE")
+    assert b"ENTITY" not in draft_file(page, "processes/etapa_reclamo.bpmn")  # nothing was saved
     camunda = tmp_path / "reclamo_camunda.bpmn"
     camunda.write_text(CAMUNDA, encoding="utf-8")
     page.get_by_label("Importar .bpmn").set_input_files(camunda)
