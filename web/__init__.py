@@ -21,6 +21,7 @@ from . import (
     lookup,
     modeler,
     pages,
+    workbench,
     workbench_api,
 )
 
@@ -33,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
     blueprints = (api.bp, workbench_api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp)
-    for bp in (*blueprints, approvals.bp, lookup.bp, modeler.bp):
+    for bp in (*blueprints, approvals.bp, lookup.bp, workbench.bp, modeler.bp):
         app.register_blueprint(bp)
     auth.init_app(app, csrf_exempt=(api.bp, workbench_api.bp))  # the workbench API checks CSRF itself
     return app
