@@ -234,7 +234,9 @@ async function boot() {
   wire();
   const catalog = await api.catalog();
   panel.catalog = catalog;
-  const process = (catalog.processes || []).find((p) => p.id === processId);
+  const processes = catalog.processes || [];
+  // By process id; the taller's file list links by file name, which may differ from the id inside.
+  const process = processes.find((p) => p.id === processId) || processes.find((p) => p.file === `processes/${processId}.bpmn`);
   if (!process) {
     offerNewProcess();
     return;

@@ -118,9 +118,11 @@ export class Panel {
     return parts;
   }
 
-  editLink(kind, id, text) {
+  formLink(id) {
     if (!id) return "";
-    return el("p", { class: "small mb-2" }, el("a", { href: `/taller/${kind}/${encodeURIComponent(id)}`, text: `${text} ${id}` }));
+    const known = (this.catalog.forms || []).some((f) => f.id === id);
+    const text = known ? `Editar el formulario ${id}` : `Crear el formulario ${id}`;
+    return el("p", { class: "small mb-2" }, el("a", { href: `/taller/formularios/${encodeURIComponent(id)}`, text }));
   }
 
   formOptions() {
@@ -134,7 +136,7 @@ export class Panel {
       "Tarea",
       field("Formulario", input, "Elija un formulario del borrador (obligatorio en tareas de usuario)."),
       list,
-      this.editLink("formularios", spiff.getProperty(bo, "form"), "Editar el formulario"),
+      this.formLink(spiff.getProperty(bo, "form")),
       this.propertyField("Mostrar variables (show)", "show", "Variables del proceso mostradas con la tarea, separadas por coma."),
       this.propertyField("Cuatro ojos (four_eyes)", "four_eyes", "Ids de tareas: quien completó la última de ellas no puede completar esta (visación)."),
     );
