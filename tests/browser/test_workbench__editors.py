@@ -174,3 +174,33 @@ def test_every_shipped_process_opens_with_no_bpmnlint_finding_and_saves_valid(pa
         page.get_by_role("button", name="Guardar borrador").click()
         expect(page.locator("#problemas")).to_contain_text("Borrador guardado: sin problemas.")
     assert b"bpmndi:BPMNDiagram" in draft_file(page, "processes/caso.bpmn")
+
+
+def tab_to(page: Page, label: str, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the focused control has this accessible label (at most 60 presses)."""
+    for _ in range(60):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        focused = page.evaluate(
+            "() => { const a = document.activeElement; const l = a.labels && a.labels[0];"
+            " return (l ? l.textContent : a.getAttribute('aria-label') || a.textContent || '').trim(); }"
+        )
+        if focused == label:
+            return
+    raise AssertionError(f"no se llegó a '{label}' con el teclado")
+
+
+def test_the_modeler_works_with_the_keyboard_alone(page: Page, app: Flask) -> None:
+    sign_in_analyst(page)
+    open_modeler(page, "etapa_reclamo")
+    page.get_by_role("button", name="Validar").focus()
+    tab_to(page, "Ir al elemento")
+    page.keyboard.type("Fijar segundo")
+    expect(page.locator("#panel code")).to_have_text("nuevo_plazo_proveedor")
+    tab_to(page, "Nombre")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Fijar el segundo plazo del proveedor")
+    tab_to(page, "Guardar borrador", backwards=True)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_have_text("Borrador guardado.")
+    xml = draft_file(page, "processes/etapa_reclamo.bpmn").decode()
+    assert 'name="Fijar el segundo plazo del proveedor"' in xml

@@ -44,7 +44,7 @@ function setDirty(value) {
 }
 
 // Select an element on the canvas (opening its subprocess plane when needed) and scroll to it.
-export function selectElement(id) {
+export function selectElement(id, { focusPanel = true } = {}) {
   const element = modeler.get("elementRegistry").get(id);
   if (!element) {
     say(`El elemento ${id} no está en este diagrama.`, "warning");
@@ -55,7 +55,7 @@ export function selectElement(id) {
   if (plane && plane !== canvas.getRootElement()) canvas.setRootElement(plane);
   modeler.get("selection").select(element);
   canvas.scrollToElement(element);
-  document.getElementById("panel").focus();
+  if (focusPanel) document.getElementById("panel").focus();
 }
 
 function problemItem(problem) {
@@ -181,7 +181,7 @@ function wire() {
   });
   eventBus.on("linting.completed", ({ issues }) => showLint(issues));
   document.getElementById("ir-a").addEventListener("change", (e) => {
-    if (e.target.value) selectElement(e.target.value);
+    if (e.target.value) selectElement(e.target.value, { focusPanel: false });
   });
   document.getElementById("guardar").addEventListener("click", () => guarded(save));
   document.getElementById("validar").addEventListener("click", () => guarded(validate));
