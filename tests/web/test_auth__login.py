@@ -187,7 +187,8 @@ def test_a_deactivated_user_is_signed_out_at_the_next_request(app: Flask, client
 
 
 def _guarded_routes(app: Flask) -> list[str]:
-    """Every GET route a signed-out visitor must not see (API, assets, static and auth are public)."""
+    """Every GET route a signed-out visitor must not see (the APIs answer 401 instead; assets, static and
+    auth are public)."""
     paths = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -195,7 +196,7 @@ def _guarded_routes(app: Flask) -> list[str]:
         view = app.view_functions[rule.endpoint]
         if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
             continue
-        if blueprint in ("api", "assets", "auth") or getattr(view, auth.PUBLIC_ATTR, False):
+        if blueprint in ("api", "workbench_api", "assets", "auth") or getattr(view, auth.PUBLIC_ATTR, False):
             continue
         paths.append(adapter.build(rule.endpoint, dict.fromkeys(rule.arguments, 1)))
     return paths
