@@ -9,7 +9,9 @@ SYSDEPS_STAMP := instance/.sysdeps
 
 NPM_STAMP := node_modules/.installed
 
-setup: $(STAMP) $(NPM_STAMP)
+WEB_BUILD := web/static/dist/.built
+
+setup: $(STAMP) $(NPM_STAMP) $(WEB_BUILD)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +23,11 @@ $(STAMP): pyproject.toml
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NPM_STAMP)
+
+# The workbench's bundle (bpmn-js Modeler + bpmnlint + our panel), built by esbuild into web/static/dist/.
+$(WEB_BUILD): $(NPM_STAMP) $(wildcard web/modeler/*) .bpmnlintrc scripts/build-web.mjs
+	npm run --silent build
+	@touch $(WEB_BUILD)
 
 # System parts some tests use (Debian packages). Installed when we can (root + apt-get); otherwise those
 # tests skip loudly outside CI and fail in CI (see tests/conftest.py).
@@ -45,4 +52,4 @@ bench: setup
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) node_modules instance/*.db instance/*.db-* .pytest_cache
+	rm -rf $(VENV) node_modules web/static/dist instance/*.db instance/*.db-* .pytest_cache
