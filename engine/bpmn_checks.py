@@ -116,9 +116,14 @@ def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProb
         kind = _local(el)
         if kind in UNSUPPORTED:
             yield ContentProblem(file, _owner_id(el), UNSUPPORTED[kind])
+        props = _props(el) if isinstance(el.tag, str) else {}
+        for letter in _letters(props):  # a letter may hang on any element (docs/content.md)
+            if letter not in refs.letters:
+                yield ContentProblem(
+                    file, el.get("id", ""), f"la carta '{letter}' no existe en letter_templates/"
+                )
         if kind not in ("userTask", "manualTask", "startEvent"):
             continue
-        props = _props(el)
         form = props.get("form")
         if kind == "userTask" and not form:
             yield ContentProblem(
@@ -126,11 +131,6 @@ def _task_checks(file: str, root: Any, refs: References) -> Iterator[ContentProb
             )
         if form and form not in refs.forms:
             yield ContentProblem(file, el.get("id", ""), f"el formulario '{form}' no existe en forms/")
-        for letter in _letters(props):
-            if letter not in refs.letters:
-                yield ContentProblem(
-                    file, el.get("id", ""), f"la carta '{letter}' no existe en letter_templates/"
-                )
 
 
 EXPRESSION_PROPERTIES = frozenset({"log_event", "log_summary", "notify_message", "letter_when"})

@@ -40,6 +40,7 @@ __all__ = [
     "file_ids",
     "load_form",
     "load_forms",
+    "parse_document",
     "validate",
     "with_file_ids",
 ]
@@ -245,6 +246,11 @@ def _parse(text: str, file: str) -> dict[str, Any]:
     if duplicates:
         raise InvalidContent([ContentProblem(file, key, f'clave repetida: "{key}"') for key in duplicates])
     return document
+
+
+def parse_document(text: str, file: str) -> dict[str, Any]:
+    """The form file's JSON object; InvalidContent for broken JSON, a non-object or a repeated key."""
+    return _parse(text, file)
 
 
 def load_form(form_id: str, text: str, file: str) -> Form:

@@ -267,6 +267,11 @@ def _zip_problem(path: str, body: bytes) -> ContentProblem | None:
     return None
 
 
+def package_problem(path: str, body: bytes) -> ContentProblem | None:
+    """Why ``body`` cannot even be opened as a letter template (not a .docx, zip bomb, hostile XML)."""
+    return _zip_problem(path, body)
+
+
 def placeholders(body: bytes) -> set[str]:
     """The variables a template uses (Jinja syntax errors propagate)."""
     tpl = DocxTemplate(io.BytesIO(body))

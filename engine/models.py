@@ -368,3 +368,23 @@ class Attachment(Base):
     element_id: Mapped[str | None] = mapped_column(String(120))  # the task (or intake) it came with
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[datetime]
+
+
+class Draft(Base):
+    """An analyst's working copy of the whole content set (the workbench), seeded from a version."""
+
+    __tablename__ = "drafts"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80), unique=True)
+    base_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    updated_at: Mapped[datetime]
+
+
+class DraftFile(Base):
+    """One file of a draft (processes/x.bpmn, forms/x.json, letter_templates/x.docx)."""
+
+    __tablename__ = "draft_files"
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)

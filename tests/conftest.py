@@ -100,6 +100,7 @@ STAFF = [
     ("sup05", "supervisor", None, "05"),
     ("central", "nivel_central", None, None),
     ("analista", "analista", None, None),
+    ("integ", "integrador", None, None),
 ]
 ACTORS = {
     "eje13": Actor("eje13", "ejecutivo", "DR13", "13", "in_person"),

@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine import system
 
-from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, pages
+from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, pages, workbench_api
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,7 +19,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    for bp in (api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp):
+    blueprints = (api.bp, workbench_api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp)
+    for bp in (*blueprints, approvals.bp, lookup.bp):
         app.register_blueprint(bp)
-    auth.init_app(app, csrf_exempt=(api.bp,))
+    auth.init_app(app, csrf_exempt=(api.bp, workbench_api.bp))  # the workbench API checks CSRF itself
     return app

@@ -65,5 +65,6 @@ class Default:
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     # The injectable clock (tests move it by hand): a callable returning a tz-aware datetime.
     CLOCK = utcnow
-    # Blueprints reachable without signing in (everything else redirects to the login page).
-    PUBLIC_BLUEPRINTS = frozenset({"api", "assets", "auth"})
+    # Blueprints reachable without signing in (everything else redirects to the login page); the APIs
+    # answer 401 themselves.
+    PUBLIC_BLUEPRINTS = frozenset({"api", "workbench_api", "assets", "auth"})

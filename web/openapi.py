@@ -7,6 +7,8 @@ from typing import Any
 
 from engine.labels import CHANNELS, KINDS
 
+from . import openapi_workbench
+
 _STR = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
@@ -398,5 +400,5 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": _schemas(),
         },
-        "paths": _paths(),
+        "paths": {**_paths(), **openapi_workbench.paths()},
     }

@@ -102,3 +102,35 @@ def test_api_by_role(client: FlaskClient, tokens: dict[str, str], case13: Fixtur
         assert status == want, (user, path)
     claim = client.post(f"/api/v1/tasks/{case13.task_id}/claim", headers=bearer(tokens[user])).status_code
     assert claim == (200 if user in {"eje13", "sup13", "abo13"} else 403 if user == "central" else 404)
+
+
+WORKBENCH_USERS = {"analista", "integ"}
+WORKBENCH_API = [
+    ("get", "/api/v1/workbench/catalog"),
+    ("get", "/api/v1/workbench/draft"),
+    ("get", "/api/v1/workbench/draft/files/forms/visacion.json"),
+    ("post", "/api/v1/workbench/draft/validate"),
+    ("get", "/api/v1/workbench/versions"),
+    ("get", "/api/v1/workbench/versions/1/export"),
+]
+
+
+@pytest.mark.parametrize("user", [*ROLES, "integ"])
+def test_workbench_api_by_role(client: FlaskClient, tokens: dict[str, str], user: str) -> None:
+    """Only analysts and integrators reach the workbench API; everyone else is refused with 403."""
+    for method, path in WORKBENCH_API:
+        resp = getattr(client, method)(path, headers=bearer(tokens[user]))
+        assert resp.status_code == (200 if user in WORKBENCH_USERS else 403), (user, path)
+    anonymous = client.get("/api/v1/workbench/draft")
+    assert anonymous.status_code == 401 and anonymous.content_type == "application/problem+json"
+
+
+def test_workbench_api_with_the_session_needs_the_csrf_header(client: FlaskClient) -> None:
+    sign_in(client, "analista", PASSWORD)
+    page = client.get("/estado").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    path = "/api/v1/workbench/draft/files/forms/visacion.json"
+    body = client.get(path).get_data()
+    refused = client.put(path, data=body)
+    assert refused.status_code == 400 and refused.content_type == "application/problem+json"
+    assert client.put(path, data=body, headers={"X-CSRFToken": token}).get_json()["saved"]

@@ -1,0 +1,1 @@
+"""The process analyst's workbench: drafts, versions, migration of open cases, form and letter tools."""
