@@ -82,34 +82,8 @@ class Desk:
         return [n["message"] for n in self.call("GET", "/api/v1/notifications", who)["notifications"]]
 
 
-class StoreAnalyst(Analyst):
-    """STOPGAP while wb-server's draft API is not merged: the same draft → publish steps straight on the
-    engine's store (latest version's files, edited in memory). Removed once the workbench API exists."""
-
-    def __init__(self, app: Flask) -> None:
-        self.system = app.extensions["ventanilla"]
-        with self.system.db.reading() as s:
-            self.draft = dict(self.system.store.latest(s).files)
-
-    def edit(self, path: str, edit: Edit) -> None:
-        self.put(path, edit(self.draft[path]))
-
-    def put(self, path: str, body: bytes) -> None:
-        self.draft[path] = body
-
-    def publish(self, note: str) -> int:
-        from engine import catalog, store
-
-        assert catalog.validate(self.draft) == []
-        with self.system.db.writing() as s:
-            return store.publish(s, self.draft, "analista", note, datetime.now().astimezone()).id
-
-
 def _staff(client: FlaskClient, tokens: dict[str, str]) -> tuple[Analyst, Desk]:
-    app = client.application
-    if "workbench" in " ".join(str(r) for r in app.url_map.iter_rules()):
-        return Analyst(client, tokens["analista"]), Desk(client, tokens)
-    return StoreAnalyst(app), Desk(client, tokens)
+    return Analyst(client, tokens["analista"]), Desk(client, tokens)
 
 
 def _opened_on(desk: Desk, folio: str) -> date:
