@@ -112,3 +112,13 @@ def test_the_actor_channel_is_used_only_when_it_is_a_known_channel(sys_, clock: 
     _publish_help_desk(sys_, clock)
     odd = Actor("eje13", "ejecutivo", "DR13", "13", "x" * 40)
     assert open_case(sys_, REQUEST, odd, clock.now, process="mesa_ayuda").channel == "web"
+
+
+def test_a_process_id_too_long_to_be_its_cases_kind_is_refused_at_publish() -> None:
+    files = {**catalog.read_dir(ROOT), **mesa_ayuda_files()}
+    path, long_id = "processes/mesa_ayuda.bpmn", "mesa_de_ayuda_interna_del_personal"
+    files[path] = files[path].replace(b'process id="mesa_ayuda"', f'process id="{long_id}"'.encode())
+    with pytest.raises(InvalidContent) as err:
+        catalog.build(files)
+    assert [(p.file, p.element) for p in err.value.problems] == [(path, long_id)]
+    assert "30 caracteres" in err.value.problems[0].message

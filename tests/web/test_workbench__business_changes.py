@@ -48,6 +48,10 @@ class Analyst:
         assert resp.status_code == 201, resp.get_json()
         return int(resp.get_json()["version"])
 
+    def versions(self) -> dict[int, Any]:
+        listed = self.client.get("/api/v1/workbench/versions", headers=self.headers).get_json()
+        return {v["id"]: v for v in listed}
+
 
 class Desk:
     """Staff working cases over the API (their own bearer tokens)."""
@@ -113,10 +117,13 @@ def test_1_reclamo_plazo_from_25_to_20_business_days(client: FlaskClient, tokens
     analyst, desk = _staff(client, tokens)
     before = desk.open(**complaint())["folio"]
     analyst.edit("processes/caso.bpmn", change.plazo_reclamo_20)
-    analyst.publish("Plazo de reclamo: 20 días hábiles")
+    version = analyst.publish("Plazo de reclamo: 20 días hábiles")
     after = desk.open(**complaint())["folio"]
     for folio, days in ((before, 25), (after, 20)):
         assert _due_on(desk, folio) == deadlines.add_business_days(_opened_on(desk, folio), days, "13")
+    versions = analyst.versions()
+    assert versions[version]["changes"]["elements"]["caso"]["changed"] == ["plazo_reclamo"]
+    assert versions[version]["open_cases"] == versions[version - 1]["open_cases"] == 1
 
 
 def test_2_new_mandatory_field_on_the_reclamo_intake_web_and_api(
