@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -124,6 +125,51 @@ def start(defn: Definition, data: Mapping[str, Any], now: datetime, trail: Trail
 def restore(defn: Definition, state: str, now: datetime) -> Workflow:
     """Rebuild a workflow from its stored state and its version's specs."""
     return spiff_adapter.load_state(state, defn.spec, defn.subprocess_specs, now)
+
+
+@dataclass(frozen=True)
+class LiveTask:
+    """A task the workflow is on now (ready, waiting or running), by process and element."""
+
+    process_id: str
+    element_id: str
+    name: str
+    kind: str
+
+
+def _kind(spec: Any) -> str:
+    """The task spec's type; a call activity also names the process it calls."""
+    called = getattr(spec, "spec", None) if isinstance(spec, SubWorkflowTask) else None
+    return f"{type(spec).__name__}:{called}" if called else type(spec).__name__
+
+
+def live_tasks(wf: Workflow) -> list[LiveTask]:
+    """Every READY, WAITING or STARTED task of the workflow and its subprocesses."""
+    live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+    return [
+        LiveTask(t.workflow.spec.name, t.task_spec.name, t.task_spec.bpmn_name or "", _kind(t.task_spec))
+        for t in wf.get_tasks(state=live)
+    ]
+
+
+def spec_kinds(defn: Definition) -> dict[str, dict[str, str]]:
+    """Process (or subprocess) id → task spec name → type, for a definition and what it calls."""
+    return {
+        spec.name: {name: _kind(ts) for name, ts in spec.task_specs.items()}
+        for spec in (defn.spec, *defn.subprocess_specs.values())
+    }
+
+
+def rebase(defn: Definition, state: str, now: datetime) -> Workflow:
+    """Rebuild a workflow from a state saved under other specs (a migration): its finished and current
+    tasks are kept as they are, the rest is predicted again from ``defn``. TaskNotReady if the state names
+    tasks ``defn`` lacks (the caller checks that first)."""
+    text, missing = spiff_adapter.rebase_state(state, defn.spec, defn.subprocess_specs)
+    if missing:
+        raise TaskNotReady(f"la versión nueva no tiene: {', '.join(sorted(set(missing))[:5])}")
+    wf = spiff_adapter.load_state(text, defn.spec, defn.subprocess_specs, now)
+    spiff_adapter.repredict(wf)
+    return wf
 
 
 def dump(wf: Workflow) -> str:

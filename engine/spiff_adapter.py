@@ -256,3 +256,45 @@ def prune(workflow: Any) -> int:
             del wf.tasks[task.id]
             removed += 1
     return removed
+
+
+_REPREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
+
+
+def _drop_predicted(wf_dict: dict[str, Any], task_specs: Mapping[str, Any] | None) -> list[str]:
+    """Remove the predicted part of one (sub)workflow's serialized tree (it is predicted again from the
+    new spec) and name the remaining tasks whose spec the new version lacks."""
+    tasks: dict[str, Any] = wf_dict["tasks"]
+    dropped = {tid for tid, t in tasks.items() if t["state"] & _REPREDICTED}
+    for tid in dropped:
+        del tasks[tid]
+    for t in tasks.values():
+        t["children"] = [c for c in t["children"] if c not in dropped]
+    return [t["task_spec"] for t in tasks.values() if task_specs is None or t["task_spec"] not in task_specs]
+
+
+def rebase_state(text: str, spec: Any, subprocess_specs: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """A state document made loadable with other specs: predicted tasks dropped. Returns the new text and
+    the 'process: task' names still in the tree that the new specs lack (then it must not be loaded)."""
+    dct = json.loads(text)
+    _SERIALIZER.migrate(dct)
+    dct[_SERIALIZER.VERSION_KEY] = _SERIALIZER.VERSION  # migrated to the current format just now
+    missing = [f"{spec.name}: {name}" for name in _drop_predicted(dct, spec.task_specs)]
+    for sub in dct.get("subprocesses", {}).values():
+        sub_spec = subprocess_specs.get(sub.get("spec", ""))
+        names = _drop_predicted(sub, sub_spec.task_specs if sub_spec is not None else None)
+        missing += [f"{sub.get('spec', '')}: {name}" for name in names]
+    return json.dumps(dct), missing
+
+
+def repredict(workflow: Any) -> None:
+    """Predict the rest of the tree again from the current tasks (after a rebase on new specs), as
+    SpiffWorkflow itself does: a waiting event's outputs are only possible, a ready or running task's
+    outputs are certain."""
+    current = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+    for wf in (workflow, *workflow.subprocesses.values()):
+        for task in [t for t in wf.tasks.values() if t.has_state(current)]:
+            best = TaskState.MAYBE if task.has_state(TaskState.WAITING) else TaskState.FUTURE
+            task._sync_children(task.task_spec.outputs, best)
+            for child in task.children:
+                child.task_spec._predict(child, mask=_REPREDICTED)

@@ -9,7 +9,20 @@ from flask import Flask
 
 from engine import system
 
-from . import api, approvals, assets, auth, cases, errors, inbox, intake, lookup, pages, workbench_api
+from . import (
+    api,
+    approvals,
+    assets,
+    auth,
+    cases,
+    errors,
+    inbox,
+    intake,
+    lookup,
+    pages,
+    workbench,
+    workbench_api,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -20,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
     blueprints = (api.bp, workbench_api.bp, assets.bp, auth.bp, pages.bp, inbox.bp, cases.bp, intake.bp)
-    for bp in (*blueprints, approvals.bp, lookup.bp):
+    for bp in (*blueprints, approvals.bp, lookup.bp, workbench.bp):
         app.register_blueprint(bp)
     auth.init_app(app, csrf_exempt=(api.bp, workbench_api.bp))  # the workbench API checks CSRF itself
     return app

@@ -92,6 +92,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Visación", "approvals.index", frozenset({"supervisor", "abogado"})),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
+    ("Taller de procesos", "workbench.index", frozenset({"analista", "integrador"})),
 )
 
 

@@ -156,6 +156,123 @@ def _version_paths() -> dict[str, Any]:
     }
 
 
+_MIGRATION = {
+    "type": "object",
+    "required": ["from", "to"],
+    "properties": {
+        "from": {"type": "integer"},
+        "to": {"type": "integer"},
+        "dry_run": {"type": "boolean", "default": True},
+        "folios": {"type": "array", "items": _STR},
+    },
+}
+_VERDICTS = {
+    "type": "object",
+    "properties": {
+        "verdicts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "folio": _STR,
+                    "safe": {"type": "boolean"},
+                    "reason": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "migrated": {"type": "integer"},
+    },
+}
+
+
+def _migration_paths() -> dict[str, Any]:
+    return {
+        f"{_WB}/migrations": {
+            "post": {
+                "summary": "Migrar casos abiertos entre versiones (simulación por defecto)",
+                "requestBody": _body(_MIGRATION),
+                "responses": {
+                    "200": _json(_VERDICTS),
+                    "404": _problem("Versión inexistente"),
+                    "422": _problem("Versiones iguales"),
+                    **AUTH,
+                },
+            }
+        }
+    }
+
+
+_FORM_ID = [_path("form_id")]
+_SCHEMA = {"type": "object", "description": "JSON Schema (por defecto, el del borrador)"}
+
+
+def _tool_paths() -> dict[str, Any]:
+    return {
+        f"{_WB}/forms/{{form_id}}/try": {
+            "post": {
+                "summary": "Probar datos de ejemplo contra un formulario",
+                "parameters": _FORM_ID,
+                "requestBody": _body(
+                    {"type": "object", "properties": {"data": {"type": "object"}, "schema": _SCHEMA}}
+                ),
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"valid": {"type": "boolean"}, "errors": {"type": "array"}},
+                        }
+                    ),
+                    "422": _problem("El JSON Schema no es válido"),
+                    **AUTH,
+                },
+            }
+        },
+        f"{_WB}/forms/{{form_id}}/preview": {
+            "post": {
+                "summary": "Vista previa HTML del formulario",
+                "parameters": _FORM_ID,
+                "requestBody": _body({"type": "object", "properties": {"schema": _SCHEMA}}),
+                "responses": {
+                    "200": {"description": "Fragmento HTML", "content": {"text/html": {}}},
+                    "422": _problem("El JSON Schema no es válido"),
+                    **AUTH,
+                },
+            }
+        },
+        f"{_WB}/templates/inspect": {
+            "post": {
+                "summary": "Marcadores de una plantilla .docx (campo 'file', o ?id=<carta del borrador>)",
+                "parameters": [{"name": "id", "in": "query", "schema": _STR}],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"placeholders": {"type": "array"}, "unknown": {"type": "array"}},
+                        }
+                    ),
+                    "422": _problem("No es una plantilla .docx válida"),
+                    **AUTH,
+                },
+            }
+        },
+        f"{_WB}/templates/{{letter_id}}/preview": {
+            "get": {
+                "summary": "La plantilla del borrador completada con los datos de un caso (.docx)",
+                "parameters": [
+                    _path("letter_id"),
+                    {"name": "folio", "in": "query", "required": True, "schema": _STR},
+                ],
+                "responses": {
+                    "200": {"description": "La carta de prueba (.docx)"},
+                    "404": _problem("No existe la plantilla o el caso"),
+                    "422": _problem("La plantilla no se pudo completar con los datos del caso"),
+                    **AUTH,
+                },
+            }
+        },
+    }
+
+
 def paths() -> dict[str, Any]:
     """Every workbench path."""
-    return {**_draft_paths(), **_version_paths()}
+    return {**_draft_paths(), **_version_paths(), **_migration_paths(), **_tool_paths()}

@@ -11,16 +11,20 @@ from flask import Blueprint, Response, current_app, request
 
 from engine.access import Actor
 from engine.errors import Forbidden, Unauthenticated
+from engine.forms import Form
 from engine.services import users
-from engine.services.workbench import archive, catalog_info, drafts, versions
+from engine.services.workbench import archive, catalog_info, drafts, migration, tools, versions
 from engine.system import System
 
+from . import formrender
 from .api import BadRequest, _json
 from .auth import csrf, current_account, current_actor
 
 bp = Blueprint("workbench_api", __name__, url_prefix="/api/v1/workbench")
 WORKBENCH_ROLES = frozenset({"analista", "integrador"})
 ZIP_MIME = "application/zip"
+MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
 def _system() -> System:
@@ -153,3 +157,91 @@ def import_zip() -> Response:
     with _system().db.writing() as s:
         result = drafts.replace_files(s, actor.username, files, _now())
     return _json({"ok": result.ok, "problems": result.problems, "files": sorted(files)})
+
+
+def _version_arg(body: dict[str, Any], name: str) -> int:
+    value = body.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadRequest(f'indique "{name}": el número de versión')
+    return value
+
+
+@bp.post("/migrations")
+def migrate() -> Response:
+    """Dry run (default) or perform the migration of open cases from one version to another."""
+    actor, body = workbench_actor(), _object_body()
+    source, target = _version_arg(body, "from"), _version_arg(body, "to")
+    dry_run, folios = body.get("dry_run", True), body.get("folios")
+    if not isinstance(dry_run, bool):
+        raise BadRequest('"dry_run" debe ser true o false')
+    if folios is not None and (not isinstance(folios, list) or not all(isinstance(f, str) for f in folios)):
+        raise BadRequest('"folios" debe ser una lista de folios')
+    result = migration.run_migration(
+        _system().db, _system().store, source, target, actor, _now(), dry_run=dry_run, folios=folios
+    )
+    return _json(result)
+
+
+def _schema_arg(body: dict[str, Any]) -> dict[str, Any] | None:
+    schema = body.get("schema")
+    if schema is not None and not isinstance(schema, dict):
+        raise BadRequest('"schema" debe ser un objeto JSON (el JSON Schema del formulario)')
+    return schema
+
+
+def _form(actor: Actor, form_id: str, body: dict[str, Any]) -> Form:
+    with _system().db.writing() as s:
+        draft = drafts.draft_files(s, actor.username, _now())
+    return tools.form_from(form_id, _schema_arg(body), draft)
+
+
+@bp.post("/forms/<form_id>/try")
+def try_form(form_id: str) -> Response:
+    """Validate sample data against a form (the schema sent, else the draft's) as a submission would be."""
+    actor, body = workbench_actor(), _object_body()
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise BadRequest('indique {"data": {...}} con los datos de prueba')
+    return _json(tools.try_form(_form(actor, form_id, body), data))
+
+
+@bp.post("/forms/<form_id>/preview")
+def preview_form(form_id: str) -> Response:
+    """The form rendered as the staff pages render it (an HTML fragment)."""
+    actor, body = workbench_actor(), _object_body()
+    html = formrender.render_form(_form(actor, form_id, body), options=formrender.reference_options())
+    return Response(str(html), mimetype="text/html")
+
+
+@bp.post("/templates/inspect")
+def inspect_template() -> Response:
+    """Placeholders of an uploaded .docx (field "file"), or of the draft's letter ?id=<letter id>."""
+    actor = workbench_actor()
+    storage, letter_id = request.files.get("file"), request.args.get("id")
+    if storage is not None:
+        path, body = "letter_templates/subida.docx", storage.stream.read(MAX_TEMPLATE_BYTES + 1)
+    elif letter_id:
+        path = f"letter_templates/{letter_id}.docx"
+        with _system().db.writing() as s:
+            body = drafts.read_file(s, actor.username, path, _now())[1]
+    else:
+        raise BadRequest('envíe la plantilla en el campo "file" o indique ?id=<carta del borrador>')
+    if len(body) > MAX_TEMPLATE_BYTES:
+        raise BadRequest("la plantilla supera el tamaño máximo de 5 MB")
+    return _json(tools.inspect_template(path, body))
+
+
+@bp.get("/templates/<letter_id>/preview")
+def preview_template(letter_id: str) -> Response:
+    """The draft's template filled with case ?folio=F's current data (.docx)."""
+    actor = workbench_actor()
+    folio = request.args.get("folio", "").strip()
+    if not folio:
+        raise BadRequest("indique ?folio=<folio de un caso>")
+    path = f"letter_templates/{letter_id}.docx"
+    with _system().db.writing() as s:
+        template = drafts.read_file(s, actor.username, path, _now())[1]
+        body = tools.preview_letter(s, _system().store, template, folio, actor, _now())
+    resp = Response(body, mimetype=MIME_DOCX)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{folio}-{letter_id}-prueba.docx"'
+    return resp

@@ -60,6 +60,9 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/casos/nuevo": 200 if staff else 403,
         "/visacion": 200 if approver else 403,
         "/estado": 200,
+        "/taller": 200 if user == "analista" else 403,
+        "/taller/versiones": 200 if user == "analista" else 403,
+        "/taller/migraciones": 200 if user == "analista" else 403,
     }
     got = {path: client.get(path).status_code for path in expected}
     assert got == expected

@@ -166,3 +166,41 @@ def test_each_analyst_has_their_own_draft(client: FlaskClient, tokens: dict[str,
     put(client, tokens["analista"], CASO, body)
     assert PLAZO_25 in draft_file(client, tokens["integ"], CASO)
     assert PLAZO_20 in draft_file(client, tokens["analista"], CASO)
+
+
+CAMUNDA = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://bpmn.io/schema/bpmn"
+    exporter="Camunda Modeler" exporterVersion="5.20.0">
+  <bpmn:process id="mesa_ayuda" name="Mesa de ayuda" isExecutable="true">
+    <bpmn:startEvent id="inicio"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="inicio" targetRef="consultar_api"/>
+    <bpmn:serviceTask id="consultar_api" camunda:class="cl.ejemplo.Api"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="consultar_api" targetRef="fin"/>
+    <bpmn:endEvent id="fin"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_diagram_from_another_modeler_is_refused_element_by_element(
+    app: Flask, client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    token = tokens["analista"]
+    saved = put(client, token, "processes/mesa_ayuda.bpmn", CAMUNDA).get_json()
+    assert saved["saved"] and not saved["ok"]
+    assert saved["problems"] == [
+        {
+            "file": "processes/mesa_ayuda.bpmn",
+            "element": "consultar_api",
+            "message": "la tarea de servicio no está soportada; use una tarea de script o un mensaje",
+        }
+    ]
+    fixed = CAMUNDA.replace(
+        b'<bpmn:serviceTask id="consultar_api" camunda:class="cl.ejemplo.Api"/>',
+        b'<bpmn:scriptTask id="consultar_api"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>',
+    )
+    assert put(client, token, "processes/mesa_ayuda.bpmn", fixed).get_json()["ok"]
+    resp = client.post(f"{WB}/publish", json={"note": "Mesa de ayuda"}, headers=bearer(token))
+    assert resp.status_code == 201 and resp.get_json()["changes"]["files"]["added"] == [
+        "processes/mesa_ayuda.bpmn"
+    ]
