@@ -13,7 +13,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import sandbox, spiff_adapter, xmlsafe
 from .errors import ContentProblem, EngineError, InvalidContent
-from .roles import ROLES, role_for_lane
+from .roles import NOTIFY_PEOPLE, ROLES, role_for_lane
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -152,7 +152,7 @@ EXPRESSION_PROPERTIES = frozenset(
 
 
 def _property_checks(file: str, root: Any) -> Iterator[ContentProblem]:
-    """Expression-valued properties parse in the sandbox; notify names 'holder' or roles."""
+    """Expression-valued properties parse in the sandbox; notify names 'holder', 'opener' or roles."""
     for el in root.iter():
         if not isinstance(el.tag, str) or el.find("bpmn:extensionElements", NS) is None:
             continue
@@ -163,13 +163,13 @@ def _property_checks(file: str, root: Any) -> Iterator[ContentProblem]:
                 except EngineError as err:
                     yield ContentProblem(file, el.get("id", ""), f"propiedad '{name}': {err.detail}")
             elif name == "notify":
-                unknown = [t for t in _split(value) if t != "holder" and t not in ROLES]
+                unknown = [t for t in _split(value) if t not in NOTIFY_PEOPLE and t not in ROLES]
                 if unknown:
                     yield ContentProblem(
                         file,
                         el.get("id", ""),
                         f"'notify' nombra destinatarios desconocidos: "
-                        f"{', '.join(unknown)} (use 'holder' o un rol)",
+                        f"{', '.join(unknown)} (use 'holder', 'opener' o un rol)",
                     )
 
 

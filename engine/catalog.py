@@ -97,6 +97,22 @@ def read_paths(paths: Iterable[Path]) -> tuple[dict[str, bytes], set[str]]:
     return files, wanted
 
 
+MAX_KIND = 30  # cases.kind
+
+
+def _kind_problems(
+    parsed: Iterable[bpmn_checks.ParsedProcess], form_map: Mapping[str, Form]
+) -> list[ContentProblem]:
+    """A process whose intake form asks no ``kind`` gives its id to its cases as their kind: it must fit."""
+    problems = []
+    for p in parsed:
+        form = form_map.get(p.start_form or "")
+        if form is not None and "kind" not in form.schema.get("properties", {}) and len(p.id) > MAX_KIND:
+            message = f"el id del proceso es el tipo de sus casos: use a lo más {MAX_KIND} caracteres"
+            problems.append(ContentProblem(p.file, p.id, message))
+    return problems
+
+
 def build(files: Mapping[str, bytes], version_id: int | None = None) -> Catalog:
     """Validate a whole content set and build its Catalog; InvalidContent lists every problem."""
     problems: list[ContentProblem] = []
@@ -119,6 +135,7 @@ def build(files: Mapping[str, bytes], version_id: int | None = None) -> Catalog:
     known = bpmn_checks.References(forms=frozenset(form_map), letters=frozenset(letter_ids))
     parsed, bpmn_problems = bpmn_checks.check_and_parse(bpmn_files, known)
     problems.extend(bpmn_problems)
+    problems.extend(_kind_problems(parsed, form_map))
     if problems:
         raise InvalidContent(problems)
     processes = {

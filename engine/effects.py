@@ -83,6 +83,12 @@ def _recipients(s: Session, case: Case, targets: tuple[str, ...]) -> set[str]:
     for target in targets:
         if target == "holder":
             names |= _holders(s, case)
+        elif target == "opener":  # whoever registered it, while their account is active
+            names |= set(
+                s.execute(
+                    select(User.username).where(User.username == case.opened_by, User.active.is_(True))
+                ).scalars()
+            )
         else:
             names |= set(
                 s.execute(
@@ -95,7 +101,7 @@ def _recipients(s: Session, case: Case, targets: tuple[str, ...]) -> set[str]:
 
 
 def _notify(s: Session, case: Case, done: Completed, now: datetime) -> LogEvent:
-    """``notify`` (holder and/or role codes) with ``notify_message`` (expression)."""
+    """``notify`` (holder, opener and/or role codes) with ``notify_message`` (expression)."""
     message_expr = done.props.get("notify_message")
     default = f"Caso {case.folio}: {done.name or done.element_id}"
     message = str(_evaluate(message_expr, done.data, now)) if message_expr else default

@@ -30,6 +30,9 @@ WORKERS: Mapping[str, frozenset[str]] = {
     "director_regional": frozenset(),
 }
 
+# Whom a ``notify`` property may name besides role codes: who holds the case now, who registered it.
+NOTIFY_PEOPLE: Mapping[str, str] = {"holder": "quien tiene el caso", "opener": "quien registró el caso"}
+
 READ_ONLY = frozenset({"nivel_central", "director_regional"})
 CASE_STAFF = frozenset({"ejecutivo", "supervisor", "abogado"})
 

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from engine import bpmn_layout
 from engine.clock import utcnow
 from engine.errors import EngineError, FormInvalid, NotFound
-from engine.labels import CHANNELS, KINDS, STAGES, STATUSES
+from engine.labels import CHANNELS, STAGES, STATUSES
 from engine.mail import MailSettings
 from engine.services import attachments, casefile, documents, tasks, transfers
 from engine.system import System
@@ -51,7 +51,7 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         page=page,
         forms=forms,
         files=files,
-        kinds=KINDS,
+        kinds=page.kinds,
         channels=CHANNELS,
         stages=STAGES,
         statuses=STATUSES,

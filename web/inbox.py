@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, current_app, render_template, request
+from sqlalchemy.orm import Session
 
 from engine.clock import utcnow
+from engine.errors import EngineError
 from engine.labels import CHANNELS, KINDS, STAGES
+from engine.services.cases import kind_labels
 from engine.services.inbox import DUE_STATES, InboxQuery, inbox
 from engine.system import System
 
@@ -20,12 +25,12 @@ def _system() -> System:
     return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
 
 
-def _query() -> InboxQuery:
+def _query(kinds: Mapping[str, str]) -> InboxQuery:
     args = request.args
     page = args.get("page", "1")
     return InboxQuery(
         tab=args.get("tab", "all") if args.get("tab") in TABS else "all",
-        kind=args.get("kind") if args.get("kind") in KINDS else None,
+        kind=args.get("kind") if args.get("kind") in kinds else None,
         stage=args.get("stage") if args.get("stage") in STAGES else None,
         channel=args.get("channel") if args.get("channel") in CHANNELS else None,
         due=args.get("due") if args.get("due") in DUE_STATES else None,
@@ -35,11 +40,20 @@ def _query() -> InboxQuery:
     )
 
 
+def _kinds(s: Session) -> Mapping[str, str]:
+    """Case kinds in words: consulta, reclamo ... and the processes that are not consumer cases."""
+    try:
+        return kind_labels(_system().store.latest(s))
+    except EngineError:  # nothing published yet: the consumer kinds only
+        return KINDS
+
+
 @bp.get("/bandeja")
 def index() -> str:
     """The inbox page; with htmx only the results table is re-rendered when filters change."""
-    q = _query()
     with _system().db.reading() as s:
+        kinds = _kinds(s)
+        q = _query(kinds)
         page = inbox(s, current_actor(), q, utcnow())
     template = "inbox/_results.html" if request.headers.get("HX-Request") else "inbox/index.html"
     return render_template(
@@ -47,7 +61,7 @@ def index() -> str:
         page=page,
         q=q,
         tabs=TABS,
-        kinds=KINDS,
+        kinds=kinds,
         stages=STAGES,
         channels=CHANNELS,
         due_labels=DUE_LABELS,

@@ -16,7 +16,7 @@ from ..errors import NotFound
 from ..forms import Form
 from ..models import HumanTask, Instance, Platform
 from ..store import CatalogStore
-from .cases import CaseDetail, case_detail, find_case
+from .cases import CaseDetail, case_detail, find_case, kind_labels
 from .documents import DocumentView, list_documents
 
 
@@ -53,6 +53,7 @@ class CasePage:
     documents: list[DocumentView]
     diagrams: list[DiagramState]
     letters: list[str]
+    kinds: Mapping[str, str]  # kind code → words, for this case's version (consumer kinds and processes)
 
 
 NOTE_TITLES = {"cierre_propuesto_por": "Cierre propuesto por", "outcome": "Resultado propuesto"}
@@ -148,6 +149,7 @@ def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: da
         list_documents(s, folio, actor),
         _diagrams(cat, inst, tasks),
         sorted(cat.letters),
+        kind_labels(cat),
     )
 
 

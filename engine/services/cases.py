@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from .. import caselog, deadlines, forms, persistence, runtime, rut
 from ..access import SYSTEM, Actor, case_scope, sees_case
 from ..caselog import LogEvent
+from ..catalog import Catalog, ProcessInfo
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid
 from ..labels import CHANNELS, KINDS, label
 from ..models import Case, HumanTask, LogEntry, Platform, Timer
@@ -106,8 +107,16 @@ def summarize(case: Case, now: datetime) -> CaseSummary:
     )
 
 
+def _own_platform(actor: Actor) -> str:
+    """Where a case filed without a platform field belongs: the actor's platform, or for regional staff
+    their region's Dirección Regional (an intake form for internal requests need not ask for it)."""
+    if actor.platform_code:
+        return actor.platform_code
+    return f"DR{actor.region_code}" if actor.region_code else ""
+
+
 def _platform_for(s: Session, code: str, actor: Actor) -> Platform:
-    platform = s.get(Platform, code)
+    platform = s.get(Platform, code or _own_platform(actor))
     if platform is None:
         raise FormInvalid([FieldError("platform", "Plataforma desconocida.")])
     if actor.role == "ejecutivo" and platform.code != actor.platform_code:
@@ -140,7 +149,7 @@ def open_case(
         kind=clean.get("kind", process_id),
         stage="ingreso",
         status="open",
-        channel=clean.get("channel", "web"),
+        channel=clean.get("channel") or (actor.channel if actor.channel in CHANNELS else "web"),
         platform_code=platform.code,
         region_code=platform.region_code,
         comuna_code=consumer.get("comuna"),
@@ -170,7 +179,7 @@ def open_case(
     wf = runtime.start(proc.definition, start_data, now, trail)
     intake = LogEvent(
         "intake",
-        f"Ingreso de {label(KINDS, case.kind)} por canal {label(CHANNELS, case.channel)}",
+        f"Ingreso de {kind_label(case.kind, proc)} por canal {label(CHANNELS, case.channel)}",
         actor=actor.username,
         role=actor.role,
         channel=case.channel,
@@ -179,6 +188,22 @@ def open_case(
     )
     persistence.create(s, cat, proc, case, wf, trail, [intake], now, actor)
     return summarize(case, now)
+
+
+def kind_label(kind: str, proc: ProcessInfo) -> str:
+    """A consumer case's kind in words (consulta, reclamo ...); any other process goes by its name."""
+    return label(KINDS, kind) if kind in KINDS else proc.name
+
+
+def kind_labels(cat: Catalog) -> dict[str, str]:
+    """Every kind a case of this version can have, in words: the consumer kinds, plus each process whose
+    intake form asks no ``kind`` (its cases take the process id as kind, e.g. the staff help desk)."""
+    labels = dict(KINDS)
+    for proc in cat.processes.values():
+        form = cat.forms.get(proc.start_form or "")
+        if form is not None and "kind" not in form.schema.get("properties", {}):
+            labels[proc.id] = proc.name
+    return labels
 
 
 def find_case(s: Session, folio: str, actor: Actor) -> Case:
