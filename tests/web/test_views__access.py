@@ -103,11 +103,16 @@ API = [
 ]
 
 
-@pytest.mark.parametrize("user", ROLES)
-def test_api_by_role(client: FlaskClient, tokens: dict[str, str], case13: Fixture, user: str) -> None:
+def _company_token(client: FlaskClient, tokens: dict[str, str], user: str) -> None:
+    """The company account gets its token here (the shared fixture holds staff tokens only)."""
     if user == COMPANY:
         with client.application.extensions["ventanilla"].db.writing() as s:
             tokens[COMPANY] = users.create_token(s, COMPANY, utcnow())
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_api_by_role(client: FlaskClient, tokens: dict[str, str], case13: Fixture, user: str) -> None:
+    _company_token(client, tokens, user)
     expected_case = _expected_case_view(user)
     for method, template in API:
         path = template.format(folio=case13.folio, task=case13.task_id, doc=case13.doc_id)
@@ -132,8 +137,11 @@ WORKBENCH_API = [
 
 
 @pytest.mark.parametrize("user", [*ROLES, "integ"])
-def test_workbench_api_by_role(client: FlaskClient, tokens: dict[str, str], user: str) -> None:
+def test_workbench_api_by_role(
+    client: FlaskClient, tokens: dict[str, str], case13: Fixture, user: str
+) -> None:
     """Only analysts and integrators reach the workbench API; everyone else is refused with 403."""
+    _company_token(client, tokens, user)
     for method, path in WORKBENCH_API:
         resp = getattr(client, method)(path, headers=bearer(tokens[user]))
         assert resp.status_code == (200 if user in WORKBENCH_USERS else 403), (user, path)
