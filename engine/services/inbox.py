@@ -71,11 +71,12 @@ class InboxPage:
     pages: int
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     has_next: bool = False
+    cap: int = COUNT_CAP  # the cap the counts were taken with
 
     @property
     def capped(self) -> bool:
-        """Whether the total is only known to exceed COUNT_CAP."""
-        return self.total > COUNT_CAP
+        """Whether the total is only known to exceed the cap."""
+        return self.total > self.cap
 
 
 def _roles(actor: Actor) -> list[str]:
@@ -298,4 +299,4 @@ def _inbox(s: Session, actor: Actor, q: InboxQuery, now: datetime) -> InboxPage:
     has_next = len(rows) > PAGE_SIZE
     pages = known if exact else max(known, page + has_next)
     shown = [_row(t, c, today.day) for t, c in rows[:PAGE_SIZE]]
-    return InboxPage(shown, total, page, pages, counts, has_next)
+    return InboxPage(shown, total, page, pages, counts, has_next, COUNT_CAP)
