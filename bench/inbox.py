@@ -2,9 +2,11 @@
 PostgreSQL (optionally a million), and how it grows with the size of the database.
 
 Each size gets its own schema `bench_<hex>` (migrated, reference data loaded, always dropped). Cases and
-tasks are bulk-loaded with set-based SQL, not through the services: the inbox reads only the projections
-`human_tasks` ⋈ `cases`, so this is a read benchmark of those two tables. No `instances` rows (nor a
-published content version) are needed: no foreign key points from the projections to engine state.
+tasks are bulk-loaded with set-based SQL, not through the services (each task gets the case fields that
+persistence copies onto it): the inbox reads only the projections `human_tasks` (filters, order, counts,
+search) and `cases` (the page's rows, folio and consumer-RUT search), so this is a read benchmark of
+them. No `instances` rows (nor a published content version) are needed: no foreign key points from the
+projections to engine state.
 
 The 200 requests alternate a supervisor of region 13 and an ejecutivo of DR13 and cycle through the tabs,
 each due status, kind, stage, channel, platform and a search by folio, RUT, provider RUT and provider-name
@@ -520,7 +522,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"inbox(): server time, i.e. wall time around the call in a reading session; {REQUESTS} requests")
     print(f"per size (best of {args.repeat} calls each) after {WARMUP} warm-up ones; a supervisor of region")
     print("13 and an ejecutivo of DR13, alternating. Cases and tasks are bulk-loaded with set-based SQL,")
-    print("not through the services: a read benchmark of the projections human_tasks ⋈ cases.")
+    print("not through the services: a read benchmark of the projections human_tasks and cases.")
     print(f"Today = {TODAY}; open cases: {args.open_cases or '25 %'} per size.\n")
     with ExitStack() as stack:
         sizes = []
