@@ -20,8 +20,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    column,
-    func,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -163,13 +161,7 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_region_status_due", "region_code", "status", "due_on"),
         Index("ix_cases_platform_status_due", "platform_code", "status", "due_on"),
-        # The bandeja's filters and search (migration 0006): provider prefix, any case, needs
-        # text_pattern_ops for LIKE 'x%' under a non-C collation.
-        Index(
-            "ix_cases_provider_name_prefix",
-            func.lower(column("provider_name")).label("provider_name_lower"),
-            postgresql_ops={"provider_name_lower": "text_pattern_ops"},
-        ),
+        # The bandeja's filters (migration 0006; its provider-prefix index moved to human_tasks in 0007).
         Index("ix_cases_stage", "stage"),
         Index("ix_cases_kind", "kind"),
         {"sqlite_autoincrement": True},
@@ -214,35 +206,54 @@ class Instance(Base):
     updated_at: Mapped[datetime]
 
 
+# The bandeja's partial indexes on open tasks (migrations 0006, 0007), each once per scope (a supervisor's
+# region, an ejecutivo's platform): in due order, and by kind, stage, channel, holder, provider name prefix
+# and provider RUT then due order, so any filter or count reads a range holding its own matches (and stops at
+# the count cap); each covers every column the bandeja filters on, so no read touches the table.
+INBOX_KEYS = {
+    "": ("due_on", "created_at", "id"),
+    "_kind": ("kind", "due_on", "created_at", "id"),
+    "_stage": ("stage", "due_on", "created_at", "id"),
+    "_channel": ("channel", "due_on", "created_at", "id"),
+    "_assignee": ("assignee", "due_on", "created_at", "id"),
+    "_provider": ("provider_key", "due_on", "created_at", "id"),
+    "_provider_rut": ("provider_rut", "due_on", "created_at", "id"),
+}
+INBOX_COVER = (
+    *("role", "assignee", "case_id", "kind", "stage", "channel", "due_on", "warn_on", "created_at", "id"),
+    *("region_code", "platform_code"),
+)
+OPEN_TASK = text("status = 'open'")
+
+
+def _open_task_index(name: str, *keys: str) -> Index:
+    return Index(
+        name,
+        *keys,
+        postgresql_include=[c for c in INBOX_COVER if c not in keys],
+        postgresql_ops={"provider_key": "text_pattern_ops"},
+        postgresql_where=OPEN_TASK,
+        sqlite_where=OPEN_TASK,
+    )
+
+
+def _inbox_indexes() -> list[Index]:
+    return [
+        _open_task_index(f"ix_human_tasks_inbox_{scope}{suffix}", f"{scope}_code", *keys)
+        for scope in ("region", "platform")
+        for suffix, keys in INBOX_KEYS.items()
+    ]
+
+
 class HumanTask(Base):
     """Projection of a user/manual task: open ones feed inboxes; closed ones answer 409s."""
 
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_open_region", "status", "region_code", "role", "due_on"),
-        Index("ix_human_tasks_open_platform", "status", "platform_code", "role", "due_on"),
         Index("ix_human_tasks_assignee", "assignee", "status"),
-        # The bandeja (migration 0006): open tasks of a region / platform in the bandeja's order, so a
-        # page is the first rows of an index range and counting never reads the table.
+        *_inbox_indexes(),
         Index(
-            "ix_human_tasks_inbox_region",
-            "region_code",
-            "due_on",
-            "created_at",
-            "id",
-            postgresql_include=["role", "assignee", "platform_code", "case_id"],
-            postgresql_where=text("status = 'open'"),
-            sqlite_where=text("status = 'open'"),
-        ),
-        Index(
-            "ix_human_tasks_inbox_platform",
-            "platform_code",
-            "due_on",
-            "created_at",
-            "id",
-            postgresql_include=["role", "assignee", "case_id"],
-            postgresql_where=text("status = 'open'"),
-            sqlite_where=text("status = 'open'"),
+            "ix_human_tasks_open_warn_days", "warn_days", postgresql_where=OPEN_TASK, sqlite_where=OPEN_TASK
         ),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -260,6 +271,15 @@ class HumanTask(Base):
     platform_code: Mapped[str] = mapped_column(String(20))
     region_code: Mapped[str] = mapped_column(String(2))
     due_on: Mapped[date | None] = mapped_column(Date)
+    # Copies of the case's fields the bandeja filters and counts on (migration 0007), kept in step with
+    # the case row by persistence: the bandeja never joins `cases` to filter, sort or count.
+    kind: Mapped[str] = mapped_column(String(30), server_default="")
+    stage: Mapped[str] = mapped_column(String(30), server_default="")
+    channel: Mapped[str] = mapped_column(String(20), server_default="")
+    warn_on: Mapped[date | None] = mapped_column(Date)
+    warn_days: Mapped[int | None] = mapped_column(Integer)  # due_on - warn_on: bounds the "por vencer" range
+    provider_rut: Mapped[str | None] = mapped_column(String(12))
+    provider_key: Mapped[str | None] = mapped_column(String(160))  # provider_name.lower(): prefix search
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(80))

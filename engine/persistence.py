@@ -125,10 +125,10 @@ def save(
 def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime, actor: Actor) -> None:
     """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions.
     Only the difference with what the workflow waited on when loaded is written: no reads needed."""
-    due_before = loaded.case.due_on
+    copied_before = task_copy(loaded.case)
     extra = _project_case(loaded, now)
     _record_visited(loaded.instance, trail)
-    _project_tasks(s, loaded, now, due_changed=loaded.case.due_on != due_before)
+    _project_tasks(s, loaded, now, copied_before)
     _project_timers(s, loaded)
     _project_subscriptions(s, loaded)
     loaded.before = waits_of(loaded.wf)
@@ -198,8 +198,23 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     return events
 
 
-def _project_tasks(s: Session, loaded: Loaded, now: datetime, due_changed: bool) -> None:
-    case = loaded.case
+def task_copy(case: Case) -> dict[str, Any]:
+    """The case's fields each open task carries for the bandeja (filters, sorting, counts, search)."""
+    due, warn = case.due_on, case.warn_on
+    return {
+        "due_on": due,
+        "warn_on": warn,
+        "warn_days": (due - warn).days if due and warn else None,
+        "kind": case.kind,
+        "stage": case.stage,
+        "channel": case.channel,
+        "provider_rut": case.provider_rut,
+        "provider_key": case.provider_name.lower() if case.provider_name else None,
+    }
+
+
+def _project_tasks(s: Session, loaded: Loaded, now: datetime, copied_before: dict[str, Any]) -> None:
+    case, copied = loaded.case, task_copy(loaded.case)
     current = {t.id: t for t in runtime.human_tasks(loaded.wf)}
     gone = loaded.before.tasks - current.keys()
     if gone:
@@ -209,11 +224,11 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, due_changed: bool)
             .values(status="cancelled", closed_at=now)
             .execution_options(synchronize_session=False)
         )
-    if due_changed:
+    if copied != copied_before:
         s.execute(
             update(HumanTask)
             .where(HumanTask.case_id == case.id, HumanTask.status == "open")
-            .values(due_on=case.due_on)
+            .values(**copied)
             .execution_options(synchronize_session=False)
         )
     s.add_all(
@@ -231,8 +246,8 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, due_changed: bool)
             status="open",
             platform_code=case.platform_code,
             region_code=case.region_code,
-            due_on=case.due_on,
             created_at=now,
+            **copied,
         )
         for task_id, info in current.items()
         if task_id not in loaded.before.tasks

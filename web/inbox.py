@@ -11,7 +11,7 @@ from engine.clock import utcnow
 from engine.errors import EngineError
 from engine.labels import CHANNELS, KINDS, STAGES
 from engine.services.cases import kind_labels
-from engine.services.inbox import DUE_STATES, InboxQuery, inbox
+from engine.services.inbox import COUNT_CAP, DUE_STATES, InboxQuery, inbox
 from engine.system import System
 
 from .auth import current_actor
@@ -23,6 +23,13 @@ TABS = {"all": "Todas", "mine": "Mis tareas", "unclaimed": "Sin tomar"}
 
 def _system() -> System:
     return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
+
+
+def shown(n: int, cap: int = COUNT_CAP) -> str:
+    """A count as the bandeja prints it: '1.234' style, or 'más de 1.000' when only the cap is known."""
+    if n > cap:
+        return "más de " + f"{cap:,}".replace(",", ".")
+    return f"{n:,}".replace(",", ".")
 
 
 def _query(kinds: Mapping[str, str]) -> InboxQuery:
@@ -66,4 +73,5 @@ def index() -> str:
         channels=CHANNELS,
         due_labels=DUE_LABELS,
         args=request.args,
+        shown=shown,
     )

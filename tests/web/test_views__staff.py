@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine.models import Case
+from engine.services import inbox as inbox_service
 from tests.web.test_auth__login import sign_in
+from web.inbox import shown as shown_count
 
 PASSWORD = "clave-segura-1"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -105,6 +108,27 @@ def test_inbox_filters_search_and_counts(client: FlaskClient) -> None:
     assert "Tareas: <strong>0</strong>" in client.get("/bandeja?due=fuera_de_plazo").get_data(as_text=True)
     partial = client.get("/bandeja?kind=complaint", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in partial and first in partial
+
+
+def test_inbox_counts_above_the_cap_read_mas_de_and_paging_goes_on(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(client, "eje13", PASSWORD)
+    made = [register(client) for _ in range(3)]
+    exact = client.get("/bandeja").get_data(as_text=True)
+    assert "Tareas: <strong>3</strong>" in exact and "se cuentan hasta" not in exact
+    monkeypatch.setattr(inbox_service, "COUNT_CAP", 2)
+    monkeypatch.setattr(inbox_service, "PAGE_SIZE", 1)
+    html = client.get("/bandeja").get_data(as_text=True)
+    assert "Tareas: <strong>más de 2</strong>" in html and "Las cifras se cuentan hasta 2" in html
+    assert "En plazo: más de 2" in html and "Reclamo: más de 2" in html
+    shown = []
+    for n in (1, 2, 3):
+        page = client.get(f"/bandeja?page={n}").get_data(as_text=True)
+        shown += [f for f in made if f"/casos/{f}" in page]
+        assert ('rel="next"' in page) == (n < 3)
+    assert sorted(shown) == sorted(made)
+    assert shown_count(1000) == "1.000" and shown_count(1001) == "más de 1.000"
 
 
 def test_visacion_queue_return_and_bulk_approve_with_four_eyes(client: FlaskClient, app: Flask) -> None:
