@@ -39,7 +39,7 @@ run: setup
 	$(BIN)/ventanilla run
 
 test: setup sysdeps
-	$(BIN)/python -m pytest -n 2 -q tests
+	$(BIN)/python -m pytest -n 2 -q --durations=15 tests
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 -q tests/unit
