@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,7 +85,35 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def prepare(database_url: str, content: Path = ROOT) -> system.System:
-    """Schema, reference data, the content under ``content`` published, and the test staff."""
+    """Schema, reference data, the content under ``content`` published, and the test staff.
+
+    A new SQLite file with the shipped content is a copy of one prepared once per test process: the same
+    migrations, reference data and publication, without paying for them in every test."""
+    target = Path(database_url.removeprefix("sqlite:///"))
+    if database_url.startswith("sqlite:///") and content == ROOT and not target.exists():
+        shutil.copyfile(_sqlite_template(), target)
+        return system.build(database_url)
+    return _prepare_fresh(database_url, content)
+
+
+_templates: dict[str, Path] = {}
+
+
+def _sqlite_template() -> Path:
+    """The prepared SQLite database of this test process, made on first use (WAL folded into the file)."""
+    if "sqlite" not in _templates:
+        folder = Path(tempfile.mkdtemp(prefix="ventanilla-plantilla-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "plantilla.db"
+        _prepare_fresh(f"sqlite:///{path}", ROOT).db.engine.dispose()
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode=DELETE")
+        _templates["sqlite"] = path
+    return _templates["sqlite"]
+
+
+def _prepare_fresh(database_url: str, content: Path) -> system.System:
     sys_ = system.build(database_url)
     schema.upgrade(sys_.db)
     with sys_.db.writing() as s:
