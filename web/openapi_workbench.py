@@ -111,10 +111,19 @@ def _draft_paths() -> dict[str, Any]:
         f"{_WB}/publish": {
             "post": {
                 "summary": "Publicar el borrador como versión nueva con una nota",
-                "requestBody": _body({"type": "object", "required": ["note"], "properties": {"note": _STR}}),
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["note"],
+                        "properties": {"note": _STR, "replace_newer": {"type": "boolean", "default": False}},
+                    }
+                ),
                 "responses": {
                     "201": _json(_PUBLISHED),
-                    "409": _problem("El borrador es idéntico a una versión existente"),
+                    "409": _problem(
+                        "El borrador es idéntico a una versión existente, o se publicó una versión más nueva "
+                        "después de abrirlo (repita con replace_newer=true para reemplazarla)"
+                    ),
                     "422": _problem("Contenido inválido: nada se publicó (lista 'problems')"),
                     **AUTH,
                 },

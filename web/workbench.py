@@ -87,7 +87,8 @@ def publish() -> ResponseReturnValue:
         return _home(), 422
     try:
         with _system().db.writing() as s:
-            published = drafts.publish_draft(s, actor.username, note, _now())
+            replace = request.form.get("replace_newer") == "1"
+            published = drafts.publish_draft(s, actor.username, note, _now(), replace_newer=replace)
     except InvalidContent as err:
         flash("No se publicó: el borrador tiene problemas.", "error")
         return _home(drafts.problems_of(err.problems), checked=True), 422

@@ -126,7 +126,8 @@ def publish() -> Response:
     if not isinstance(note, str) or not note.strip():
         raise BadRequest('indique {"note": "qué cambia en esta versión"}')
     with _system().db.writing() as s:
-        published = drafts.publish_draft(s, actor.username, note, _now())
+        replace = body.get("replace_newer", False) is True
+        published = drafts.publish_draft(s, actor.username, note, _now(), replace_newer=replace)
     return _json(published, 201)
 
 

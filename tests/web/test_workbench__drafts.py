@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine.clock import utcnow
-from engine.models import ContentVersion, Instance
+from engine.models import ContentFile, ContentVersion, Instance
 from engine.services import cases
 from tests.conftest import ACTORS, complaint
 from tests.web.conftest import bearer
@@ -166,6 +166,35 @@ def test_each_analyst_has_their_own_draft(client: FlaskClient, tokens: dict[str,
     put(client, tokens["analista"], CASO, body)
     assert PLAZO_25 in draft_file(client, tokens["integ"], CASO)
     assert PLAZO_20 in draft_file(client, tokens["analista"], CASO)
+
+
+def test_publishing_over_a_newer_version_needs_the_analysts_confirmation(
+    app: Flask, client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    """Two analysts open their drafts on version 1; the second to publish must not silently undo the first."""
+    analista, integ = tokens["analista"], tokens["integ"]
+    put(
+        client,
+        integ,
+        "forms/visacion.json",
+        draft_file(client, integ, "forms/visacion.json").replace(b"{", b"{ ", 1),
+    )
+    put(client, analista, CASO, draft_file(client, analista, CASO).replace(PLAZO_25, PLAZO_20))
+    first = client.post(f"{WB}/publish", json={"note": "Plazo de reclamo: 20 días"}, headers=bearer(analista))
+    assert first.status_code == 201
+    stale = client.post(f"{WB}/publish", json={"note": "Formato"}, headers=bearer(integ))
+    assert stale.status_code == 409 and stale.content_type == "application/problem+json"
+    assert "la versión 2 se publicó después" in stale.get_json()["detail"]
+    assert versions_published(app) == 2
+    forced = client.post(
+        f"{WB}/publish", json={"note": "Formato", "replace_newer": True}, headers=bearer(integ)
+    )
+    assert forced.status_code == 201 and forced.get_json()["version"] == 3
+    with app.extensions["ventanilla"].db.reading() as s:  # the confirmed replacement carries integ's copy
+        caso = s.execute(
+            select(ContentFile.body).where(ContentFile.version_id == 3, ContentFile.path == CASO)
+        ).scalar_one()
+    assert PLAZO_25 in caso
 
 
 CAMUNDA = b"""<?xml version="1.0" encoding="UTF-8"?>

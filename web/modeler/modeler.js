@@ -146,7 +146,15 @@ async function publish(event) {
     return;
   }
   if (dirty) await save();
-  const result = await api.publish(note);
+  let result;
+  try {
+    result = await api.publish(note);
+  } catch (err) {
+    // A newer version was published after this draft was opened: replace it only if the analyst says so.
+    const stale = err.status === 409 && err.body && String(err.body.type || "").endsWith("/draft-stale");
+    if (!stale || !window.confirm(`${err.message}.\n\n¿Publicar de todos modos y reemplazarla?`)) throw err;
+    result = await api.publish(note, true);
+  }
   showProblems([], "Publicación");
   say(`Publicada la versión ${result.version}.`, "success");
   const link = el("a", { href: root.dataset.versionsUrl, class: "alert-link ms-1", text: "Ver versiones" });

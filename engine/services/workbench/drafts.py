@@ -17,6 +17,14 @@ from . import files as content_files
 from .versions import Changes, changes_between, version_files
 
 
+class DraftStale(EngineError):
+    """Someone published a newer version after the draft was opened: publishing would silently undo it."""
+
+    status = 409
+    type = "/problems/draft-stale"
+    title = "Hay una versión más nueva que su borrador"
+
+
 class NothingToPublish(EngineError):
     """The draft holds exactly the content of a version that already exists."""
 
@@ -181,11 +189,21 @@ def replace_files(s: Session, owner: str, files: Mapping[str, bytes], now: datet
     return validate_draft(s, owner, now)
 
 
-def publish_draft(s: Session, owner: str, note: str, now: datetime) -> Published:
+def publish_draft(
+    s: Session, owner: str, note: str, now: datetime, *, replace_newer: bool = False
+) -> Published:
     """Publish the draft as a new version with a note; InvalidContent (nothing published) lists every
-    problem; NothingToPublish when the same content is already a version."""
+    problem; NothingToPublish when the same content is already a version; DraftStale when a newer version
+    was published after the draft was opened, unless the analyst chose to replace it."""
     files = draft_files(s, owner, now)
     previous = _latest_id(s)
+    base = open_draft(s, owner, now).base_version_id
+    if previous is not None and base != previous and not replace_newer:
+        raise DraftStale(
+            f"la versión {previous} se publicó después de que abrió su borrador (basado en la versión "
+            f"{base}): publicar la reemplazaría con su copia. Reinicie el borrador desde la última "
+            "versión, o confirme que desea reemplazarla"
+        )
     info = store.publish(s, files, by=owner, note=note.strip()[:2000], now=now)
     if not info.created:
         raise NothingToPublish(
