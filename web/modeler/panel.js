@@ -114,7 +114,7 @@ export class Panel {
     if (type === "bpmn:CallActivity") parts.push(this.calledProcess());
     if (type === "bpmn:ScriptTask") parts.push(this.script());
     if (type === "bpmn:SequenceFlow") parts.push(this.condition());
-    if (/Task$|Event$|SubProcess$|CallActivity$/.test(type)) parts.push(this.letters(), this.bitacora(), this.notify());
+    if (/Task$|Event$|SubProcess$|CallActivity$/.test(type)) parts.push(this.letters(), this.bitacora(), this.notify(), this.derivation());
     return parts;
   }
 
@@ -190,7 +190,24 @@ export class Panel {
     const bo = this.element.businessObject;
     const options = (this.catalog.processes || []).map((p) => [p.id, p.name ? `${p.id} — ${p.name}` : p.id]);
     const [input, list] = comboInput(bo.calledElement, options, (v) => this.modeler.get("modeling").updateProperties(this.element, { calledElement: v.trim() || undefined }));
-    return section("Proceso llamado", field("Proceso (calledElement)", input, "Id de un proceso del borrador."), list);
+    return section(
+      "Proceso llamado",
+      field("Proceso (calledElement)", input, "Id de un proceso del borrador."),
+      list,
+      this.propertyField(
+        "Proceso elegido al iniciar (called_element)",
+        "called_element",
+        "Expresión opcional que da el id del proceso a llamar, p. ej. agencia_datos.get('process') or 'derivacion'; calledElement queda como proceso por defecto.",
+      ),
+    );
+  }
+
+  derivation() {
+    return section(
+      "Derivación",
+      this.propertyField("Derivar a (derivation)", "derivation", "Expresión con el código de la institución del registro; la carta del elemento es el oficio."),
+      this.propertyField("Estado de la derivación (derivation_status)", "derivation_status", "Expresión: 'acknowledged', 'answered' o 'returned'."),
+    );
   }
 
   script() {
@@ -233,7 +250,7 @@ export class Panel {
   notify() {
     return section(
       "Notificación",
-      this.propertyField("Notificar a (notify)", "notify", "holder (quien tiene el caso) y/o roles, separados por coma."),
+      this.propertyField("Notificar a (notify)", "notify", "holder (quien tiene el caso), opener (quien lo registró) y/o roles, separados por coma."),
       this.propertyField("Mensaje (notify_message)", "notify_message", "Expresión en español.", true),
     );
   }
