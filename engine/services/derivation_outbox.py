@@ -56,10 +56,26 @@ class OutboxSettings:
         """DERIVATION_MAX_ATTEMPTS, DERIVATION_TIMEOUT_SECONDS and the SMTP_* variables."""
         env = os.environ if env is None else env
         return cls(
-            max_attempts=int(env.get("DERIVATION_MAX_ATTEMPTS", "5") or 5),
-            timeout=float(env.get("DERIVATION_TIMEOUT_SECONDS", "10") or 10),
+            max_attempts=int(_positive(env, "DERIVATION_MAX_ATTEMPTS", 5)),
+            timeout=_positive(env, "DERIVATION_TIMEOUT_SECONDS", 10),
             mail=mail.MailSettings.from_env(env),
         )
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number from the environment; a bad value is logged and the default used (the outbox keeps
+    sending rather than failing every poll over a typo)."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0
+    if 0 < value < 1e6:  # also refuses nan and inf
+        return value
+    log.error("%s=%r no es un número positivo: se usa %s", name, raw, default)
+    return default
 
 
 def backoff(attempts: int) -> timedelta:
