@@ -144,27 +144,7 @@ def open_case(
     if form and (named := forms.file_ids(form, clean)):  # a new case has no files yet to name
         raise FormInvalid([FieldError(path, forms.UNKNOWN_ATTACHMENT) for path in named])
     platform = _platform_for(s, str(clean.get("platform", "")), actor)
-    consumer, provider = clean.get("consumer", {}), clean.get("provider", {})
-    case = Case(
-        kind=clean.get("kind", process_id),
-        stage="ingreso",
-        status="open",
-        channel=clean.get("channel") or (actor.channel if actor.channel in CHANNELS else "web"),
-        platform_code=platform.code,
-        region_code=platform.region_code,
-        comuna_code=consumer.get("comuna"),
-        consumer_rut=consumer.get("rut"),
-        consumer_name=consumer.get("name", ""),
-        consumer_email=consumer.get("email"),
-        consumer_phone=consumer.get("phone"),
-        provider_rut=provider.get("rut"),
-        provider_name=provider.get("name"),
-        subject=clean.get("subject", ""),
-        description=clean.get("description", ""),
-        opened_at=now,
-        opened_on=deadlines.local_date(now),
-        opened_by=actor.username,
-    )
+    case = _case_row(clean, platform, actor, now, process_id)
     s.add(case)
     s.flush()
     case.folio = f"{case.opened_on.year}-{case.id:06d}"
@@ -188,6 +168,33 @@ def open_case(
     )
     persistence.create(s, cat, proc, case, wf, trail, [intake], now, actor)
     return summarize(case, now)
+
+
+def _case_row(
+    clean: Mapping[str, Any], platform: Platform, actor: Actor, now: datetime, process_id: str
+) -> Case:
+    """The case row of a validated intake (no folio yet: it comes from the row's id)."""
+    consumer, provider = clean.get("consumer", {}), clean.get("provider", {})
+    return Case(
+        kind=clean.get("kind", process_id),
+        stage="ingreso",
+        status="open",
+        channel=clean.get("channel") or (actor.channel if actor.channel in CHANNELS else "web"),
+        platform_code=platform.code,
+        region_code=platform.region_code,
+        comuna_code=consumer.get("comuna"),
+        consumer_rut=consumer.get("rut"),
+        consumer_name=consumer.get("name", ""),
+        consumer_email=consumer.get("email"),
+        consumer_phone=consumer.get("phone"),
+        provider_rut=provider.get("rut"),
+        provider_name=provider.get("name"),
+        subject=clean.get("subject", ""),
+        description=clean.get("description", ""),
+        opened_at=now,
+        opened_on=deadlines.local_date(now),
+        opened_by=actor.username,
+    )
 
 
 def kind_label(kind: str, proc: ProcessInfo) -> str:
