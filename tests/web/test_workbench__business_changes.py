@@ -93,7 +93,8 @@ def _staff(client: FlaskClient, tokens: dict[str, str]) -> tuple[Analyst, Desk]:
 
 
 def _opened_on(desk: Desk, folio: str) -> date:
-    return date.fromisoformat(desk.case(folio)["summary"]["opened_at"][:10])
+    # The plazo counts from the day in Chile, not in UTC: from 21:00 on, Chile's day is UTC's previous one.
+    return deadlines.local_date(datetime.fromisoformat(desk.case(folio)["summary"]["opened_at"]))
 
 
 def _due_on(desk: Desk, folio: str) -> date:
