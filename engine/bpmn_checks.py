@@ -204,6 +204,79 @@ def _call_checks(file: str, root: Any, process_ids: set[str]) -> Iterator[Conten
             yield ContentProblem(file, el.get("id", ""), f"el proceso llamado '{called}' no existe")
 
 
+ACTIVITIES = frozenset({"task", "subProcess", "callActivity", "transaction", "adHocSubProcess"})
+CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
+# Event definitions whose reference names a root element of the file (bpmn:message, bpmn:signal...).
+ROOT_REFERENCES = {"signalRef": "signal", "errorRef": "error", "escalationRef": "escalation"}
+
+
+def _is_activity(kind: str) -> bool:
+    return kind in ACTIVITIES or kind.endswith("Task")
+
+
+def _is_flow_node(kind: str) -> bool:
+    return _is_activity(kind) or kind.endswith(("Event", "Gateway"))
+
+
+def _container_checks(file: str, container: Any) -> Iterator[ContentProblem]:
+    """Within one process or subprocess: flows join its own nodes, boundary events sit on its own
+    activities, and a default flow leaves the element that names it (BPMN 2.0 §10.5, §10.4.6, §10.6.2)."""
+    children = [c for c in container if isinstance(c.tag, str)]
+    kinds = {c.get("id"): _local(c) for c in children if c.get("id")}
+    nodes = {i for i, k in kinds.items() if _is_flow_node(k)}
+    flows = {c.get("id"): c for c in children if _local(c) == "sequenceFlow"}
+    for fid, flow in flows.items():
+        for end, word in (("sourceRef", "sale de"), ("targetRef", "llega a")):
+            ref = flow.get(end, "")
+            if ref not in nodes:
+                yield ContentProblem(
+                    file, fid or "", f"el flujo {word} '{ref}', que no existe en este proceso"
+                )
+    for el in children:
+        kind, eid = _local(el), el.get("id", "")
+        if kind == "boundaryEvent" and not _is_activity(kinds.get(el.get("attachedToRef", ""), "")):
+            yield ContentProblem(
+                file,
+                eid,
+                f"el evento de borde está adosado a '{el.get('attachedToRef', '')}', "
+                "que no es una actividad de este proceso",
+            )
+        default = el.get("default")
+        if default is not None and (default not in flows or flows[default].get("sourceRef") != eid):
+            yield ContentProblem(
+                file, eid, f"el flujo por defecto '{default}' no es un flujo que salga de este elemento"
+            )
+
+
+def _reference_checks(file: str, root: Any) -> Iterator[ContentProblem]:
+    """Every id an element names exists where it must: what other modelers sometimes leave dangling."""
+    for kind in CONTAINERS:
+        for container in root.iterfind(f".//bpmn:{kind}", NS):
+            yield from _container_checks(file, container)
+    defined = {
+        kind: {el.get("id") for el in root.iterfind(f"bpmn:{kind}", NS)}
+        for kind in ("message", *ROOT_REFERENCES.values())
+    }
+    for el in root.iter():
+        kind = _local(el)
+        if kind in ("messageEventDefinition", "receiveTask", "sendTask"):
+            ref = el.get("messageRef")
+            if not ref:
+                yield ContentProblem(
+                    file, _owner_id(el), "el evento o tarea de mensaje no indica su mensaje (messageRef)"
+                )
+            elif ref not in defined["message"]:
+                yield ContentProblem(
+                    file, _owner_id(el), f"el mensaje '{ref}' no está definido en el archivo (bpmn:message)"
+                )
+        for attr, target in ROOT_REFERENCES.items():
+            ref = el.get(attr) if isinstance(el.tag, str) else None
+            if ref and ref not in defined[target]:
+                yield ContentProblem(
+                    file, _owner_id(el), f"'{ref}' no está definido en el archivo (bpmn:{target})"
+                )
+
+
 def _start_form(root: Any, process_id: str) -> str | None:
     for proc in root.iterfind("bpmn:process", NS):
         if proc.get("id") == process_id:
@@ -287,6 +360,7 @@ def check_and_parse(
         problems.extend(_code_checks(path, root))
         problems.extend(_call_checks(path, root, process_ids))
         problems.extend(_property_checks(path, root))
+        problems.extend(_reference_checks(path, root))
     if problems:
         return [], problems
     return _spiff_parse(trees)

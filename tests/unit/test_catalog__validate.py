@@ -182,3 +182,40 @@ def test_content_hash_ignores_order_and_sees_changes(content: Path) -> None:
     assert catalog.content_hash(files) == catalog.content_hash(dict(reversed(list(files.items()))))
     changed = {**files, "forms/gestion_caso.json": files["forms/gestion_caso.json"] + b" "}
     assert catalog.content_hash(changed) != catalog.content_hash(files)
+
+
+def test_dangling_references_are_named_element_by_element(content: Path) -> None:
+    body = (
+        '<bpmn:exclusiveGateway id="paso" default="f_fantasma"><bpmn:incoming>f1</bpmn:incoming>'
+        "<bpmn:outgoing>f2</bpmn:outgoing></bpmn:exclusiveGateway>"
+        '<bpmn:boundaryEvent id="borde" attachedToRef="nadie"><bpmn:timerEventDefinition id="t">'
+        "<bpmn:timeDuration>'P1D'</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+        '<bpmn:sequenceFlow id="f3" sourceRef="paso" targetRef="perdido"/>'
+    )
+    lines = validate(content, "p.bpmn", process(body))
+    assert sorted(lines) == [
+        "processes/p.bpmn: borde: el evento de borde está adosado a 'nadie', que no es una actividad de "
+        "este proceso",
+        "processes/p.bpmn: f3: el flujo llega a 'perdido', que no existe en este proceso",
+        "processes/p.bpmn: paso: el flujo por defecto 'f_fantasma' no es un flujo que salga de este elemento",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("", "paso: el evento o tarea de mensaje no indica su mensaje (messageRef)"),
+        ('messageRef="m_otro"', "paso: el mensaje 'm_otro' no está definido en el archivo (bpmn:message)"),
+    ],
+)
+def test_message_events_name_a_defined_message(content: Path, reference: str, expected: str) -> None:
+    body = f"""<bpmn:intermediateCatchEvent id="paso"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing><bpmn:messageEventDefinition id="md" {reference}/>
+      </bpmn:intermediateCatchEvent>"""
+    text = process(body).replace("<bpmn:process ", '<bpmn:message id="m" name="aviso"/><bpmn:process ')
+    assert validate(content, "p.bpmn", text) == [f"processes/p.bpmn: {expected}"]
+    fixed = text.replace(
+        f'<bpmn:messageEventDefinition id="md" {reference}/>',
+        '<bpmn:messageEventDefinition id="md" messageRef="m"/>',
+    )
+    assert validate(content, "p.bpmn", fixed) == []
