@@ -24,12 +24,32 @@ const ES = {
   "Element is unused": "El elemento no se usa",
   "An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>": "Una compuerta basada en eventos necesita al menos 2 flujos de salida",
   "A <Sequence Flow> outgoing from an <Event-based Gateway> must not be conditional": "Un flujo que sale de una compuerta basada en eventos no puede tener condición",
+  "Element is missing label/name": "Al elemento le falta su nombre",
+  "Element is missing name": "Al elemento le falta su nombre",
+  "Incoming flows do not join": "Los flujos de entrada no se unen (use una compuerta)",
+  "A <Start Event> is not allowed in <Ad Hoc Sub Process>": "Un subproceso ad hoc no admite eventos de inicio",
+  "An <End Event> is not allowed in <Ad Hoc Sub Process>": "Un subproceso ad hoc no admite eventos de fin",
 };
+
+// Messages that carry a value (a process type, a name, a size): pattern → Spanish.
+const CONTAINER = { Process: "El proceso", "Sub process": "El subproceso" };
+const PATTERNS = [
+  [/^(Process|Sub process) is missing start event$/, (m) => `${CONTAINER[m[1]]}: falta el evento de inicio`],
+  [/^(Process|Sub process) is missing end event$/, (m) => `${CONTAINER[m[1]]}: falta el evento de fin`],
+  [/^(Process|Sub process) has multiple blank start events$/, (m) => `${CONTAINER[m[1]]} tiene varios eventos de inicio simples`],
+  [/^Element type <(.+)> is discouraged$/, (m) => `Se desaconseja el tipo de elemento <${m[1]}>`],
+  [/^Duplicate link catch event with link name <(.*)> in scope$/, (m) => `Evento de enlace de captura duplicado con el nombre <${m[1]}>`],
+  [/^Link (catch|throw) event with link name <(.*)> missing in scope$/, (m) => `Falta el evento de enlace ${m[1] === "catch" ? "de captura" : "de lanzamiento"} con el nombre <${m[2]}>`],
+  [/^Element has a non-standard width; expected width of (\d+)$/, (m) => `El elemento no tiene el ancho estándar (${m[1]})`],
+  [/^Element has a non-standard height; expected height of (\d+)$/, (m) => `El elemento no tiene el alto estándar (${m[1]})`],
+  [/^Element has a non-standard size; expected (\d+)x(\d+)$/, (m) => `El elemento no tiene el tamaño estándar (${m[1]} x ${m[2]})`],
+];
 
 export function spanish(message) {
   if (ES[message]) return ES[message];
-  if (message.endsWith(" is missing start event")) return `${message.replace(" is missing start event", "")}: falta el evento de inicio`;
-  if (message.endsWith(" is missing end event")) return `${message.replace(" is missing end event", "")}: falta el evento de fin`;
-  if (message.endsWith("> is discouraged")) return `${message.replace(" is discouraged", "")}: se desaconseja`;
+  for (const [pattern, spanishOf] of PATTERNS) {
+    const found = pattern.exec(message);
+    if (found) return spanishOf(found);
+  }
   return message;
 }
