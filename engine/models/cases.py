@@ -1,157 +1,28 @@
-"""SQLAlchemy 2.0 models: content versions, cases, engine state, projections, log, users."""
+"""Cases and what hangs on them: engine state, the bandeja's task projection, timers, message waits,
+the log, documents, notifications and attachments."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores tz-aware instants as UTC; SQLite has no time zones, so we normalise on the way in and out."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: pass a tz-aware instant")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime,
-        dict[str, Any]: JSON,
-        list[Any]: JSON,
-    }
-
-
-class ContentVersion(Base):
-    """One immutable, content-hashed published set of processes, forms and letter templates."""
-
-    __tablename__ = "content_versions"
-    __table_args__ = {"sqlite_autoincrement": True}
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    published_at: Mapped[datetime]
-    published_by: Mapped[str] = mapped_column(String(80))
-    note: Mapped[str] = mapped_column(Text, default="")
-    manifest: Mapped[dict[str, Any]]
-
-
-class ContentFile(Base):
-    """A file of a content version (stored once per version; specs are rebuilt from these)."""
-
-    __tablename__ = "content_files"
-    version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"), primary_key=True)
-    path: Mapped[str] = mapped_column(String(255), primary_key=True)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class Region(Base):
-    __tablename__ = "regions"
-    code: Mapped[str] = mapped_column(String(2), primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
-    population: Mapped[int] = mapped_column(Integer)
-
-
-class Comuna(Base):
-    __tablename__ = "comunas"
-    code: Mapped[str] = mapped_column(String(5), primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
-    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
-    province_code: Mapped[str] = mapped_column(String(3))
-    population: Mapped[int] = mapped_column(Integer)
-
-
-class Platform(Base):
-    """A place where staff attend the public: regional office, municipal platform, call center, web."""
-
-    __tablename__ = "platforms"
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(20))  # regional_office, municipal, call_center, web
-    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
-    comuna_code: Mapped[str | None] = mapped_column(ForeignKey("comunas.code"))
-    online: Mapped[bool] = mapped_column(Boolean, default=True)
-    agreement_on: Mapped[date | None] = mapped_column(Date)
-
-
-class Provider(Base):
-    """A company consumers complain about (SPEC §3): digital ones answer through the portal/API."""
-
-    __tablename__ = "providers"
-    rut: Mapped[str] = mapped_column(String(12), primary_key=True)  # canonical 76086428-5
-    legal_name: Mapped[str] = mapped_column(String(160))
-    trade_name: Mapped[str] = mapped_column(String(160), default="")
-    market: Mapped[str] = mapped_column(String(60), default="")
-    email: Mapped[str | None] = mapped_column(String(160))
-    digital: Mapped[bool] = mapped_column(Boolean, default=False)  # answers through the portal/API
-    created_at: Mapped[datetime]
-
-
-class User(Base):
-    __tablename__ = "users"
-    __table_args__ = {"sqlite_autoincrement": True}
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    full_name: Mapped[str] = mapped_column(String(120), default="")
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(30))
-    platform_code: Mapped[str | None] = mapped_column(ForeignKey("platforms.code"))
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
-    provider_rut: Mapped[str | None] = mapped_column(ForeignKey("providers.rut"))  # role proveedor only
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime]
-
-
-class ApiToken(Base):
-    """A bearer token; only its SHA-256 is stored."""
-
-    __tablename__ = "api_tokens"
-    __table_args__ = {"sqlite_autoincrement": True}
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
-    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+from .base import Base
 
 
 class Case(Base):
@@ -374,22 +245,6 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
 
-class LoginAttempt(Base):
-    """One staff sign-in attempt (success or failure): the record the lockout rules count."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "at"),
-        Index("ix_login_attempts_remote_addr_at", "remote_addr", "at"),
-        {"sqlite_autoincrement": True},
-    )
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80))
-    remote_addr: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime]
-    succeeded: Mapped[bool] = mapped_column(Boolean)
-
-
 class Attachment(Base):
     """A file attached to a case (a form's file field or the API), kept whole with its SHA-256."""
 
@@ -405,97 +260,3 @@ class Attachment(Base):
     element_id: Mapped[str | None] = mapped_column(String(120))  # the task (or intake) it came with
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[datetime]
-
-
-class Agency(Base):
-    """A partner agency of the derivation registry (SPEC §6): channel, endpoint, secret, plazos, process."""
-
-    __tablename__ = "agencies"
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    name: Mapped[str] = mapped_column(String(160))
-    markets: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)  # words in a case that suggest it
-    channel: Mapped[str] = mapped_column(String(20))  # webservice, oficio
-    endpoint_url: Mapped[str | None] = mapped_column(String(500))
-    secret: Mapped[str] = mapped_column(String(200))  # HMAC-SHA256 key shared with the agency
-    contact_email: Mapped[str | None] = mapped_column(String(160))
-    ack_days: Mapped[int] = mapped_column(Integer, default=2)  # días hábiles to acknowledge
-    answer_days: Mapped[int] = mapped_column(Integer, default=15)  # días hábiles to answer
-    process: Mapped[str] = mapped_column(String(120), default="derivacion")  # the BPMN process it runs
-    account: Mapped[str | None] = mapped_column(String(80))  # integrador user whose token may call back
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime]
-    updated_by: Mapped[str] = mapped_column(String(80), default="sistema")
-
-
-class Derivation(Base):
-    """One derivation of a case to an agency; its id is what the agency calls back with."""
-
-    __tablename__ = "derivations"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
-    channel: Mapped[str] = mapped_column(String(20))
-    # open: sent (or queued), acknowledged; closed: answered, returned, cancelled
-    status: Mapped[str] = mapped_column(String(20), default="sent")
-    created_at: Mapped[datetime]
-    acknowledged_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None]
-    answer: Mapped[str | None] = mapped_column(Text)
-
-
-class DerivationDelivery(Base):
-    """Outbox: one message to an agency (web service POST or oficio e-mail), sent outside case transactions
-    by the scheduler, retried with backoff; ``failed`` is an open incident until someone retries it."""
-
-    __tablename__ = "derivation_deliveries"
-    __table_args__ = (
-        Index("ix_derivation_deliveries_due", "status", "next_attempt_at"),
-        {"sqlite_autoincrement": True},
-    )
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    derivation_id: Mapped[str] = mapped_column(ForeignKey("derivations.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # webservice, email
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
-    body: Mapped[str] = mapped_column(Text)  # the exact bytes signed and sent (JSON), or the e-mail text
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    failed_at: Mapped[datetime | None]
-
-
-class DerivationEvent(Base):
-    """A callback (or a staff registration) received for a derivation; the event id makes replays harmless."""
-
-    __tablename__ = "derivation_events"
-    __table_args__ = (UniqueConstraint("derivation_id", "event_id"), {"sqlite_autoincrement": True})
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    derivation_id: Mapped[str] = mapped_column(ForeignKey("derivations.id"), index=True)
-    event_id: Mapped[str] = mapped_column(String(120))
-    type: Mapped[str] = mapped_column(String(20))  # acknowledged, answered, returned
-    received_at: Mapped[datetime]
-    via: Mapped[str] = mapped_column(String(20))  # signature, token
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-
-class Draft(Base):
-    """An analyst's working copy of the whole content set (the workbench), seeded from a version."""
-
-    __tablename__ = "drafts"
-    __table_args__ = {"sqlite_autoincrement": True}
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner: Mapped[str] = mapped_column(String(80), unique=True)
-    base_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
-    updated_at: Mapped[datetime]
-
-
-class DraftFile(Base):
-    """One file of a draft (processes/x.bpmn, forms/x.json, letter_templates/x.docx)."""
-
-    __tablename__ = "draft_files"
-    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
-    path: Mapped[str] = mapped_column(String(255), primary_key=True)
-    body: Mapped[bytes] = mapped_column(LargeBinary)

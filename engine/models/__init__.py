@@ -1,0 +1,55 @@
+"""SQLAlchemy 2.0 models, one module per area; every model is importable from ``engine.models``."""
+
+from __future__ import annotations
+
+from .base import NAMING, Base, UTCDateTime
+from .cases import (
+    INBOX_COVER,
+    INBOX_KEYS,
+    OPEN_TASK,
+    Attachment,
+    Case,
+    Document,
+    HumanTask,
+    Instance,
+    LogEntry,
+    Notification,
+    Subscription,
+    Timer,
+)
+from .content import ContentFile, ContentVersion, Draft, DraftFile
+from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
+from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
+
+__all__ = [
+    "INBOX_COVER",
+    "INBOX_KEYS",
+    "NAMING",
+    "OPEN_TASK",
+    "Agency",
+    "ApiToken",
+    "Attachment",
+    "Base",
+    "Case",
+    "Comuna",
+    "ContentFile",
+    "ContentVersion",
+    "Derivation",
+    "DerivationDelivery",
+    "DerivationEvent",
+    "Document",
+    "Draft",
+    "DraftFile",
+    "HumanTask",
+    "Instance",
+    "LogEntry",
+    "LoginAttempt",
+    "Notification",
+    "Platform",
+    "Provider",
+    "Region",
+    "Subscription",
+    "Timer",
+    "UTCDateTime",
+    "User",
+]
