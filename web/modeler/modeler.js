@@ -33,6 +33,8 @@ const modeler = new BpmnModeler({
 });
 const panel = new Panel(modeler, document.getElementById("panel"), {});
 
+const COMMENTS_DROPPED = "Atención: este archivo tiene comentarios XML (<!-- … -->) y el modelador no los conserva al guardar; pase lo importante a la documentación o a los nombres de los elementos.";
+
 function say(message, kind = "info") {
   status.className = `alert alert-${kind} py-2 mb-2`;
   status.textContent = message;
@@ -251,9 +253,13 @@ async function boot() {
   }
   file = process.file;
   document.getElementById("archivo").textContent = file;
-  await open(await api.readFile(file));
+  const xml = await api.readFile(file);
+  await open(xml);
   panel.show(modeler.get("canvas").getRootElement());
-  say("Seleccione un elemento del diagrama para ver y cambiar sus propiedades.");
+  const hint = "Seleccione un elemento del diagrama para ver y cambiar sus propiedades.";
+  // bpmn-js reads no XML comments, so saving drops them: say so before the analyst saves.
+  if (xml.includes("<!--")) say(`${hint} ${COMMENTS_DROPPED}`, "warning");
+  else say(hint);
   root.dataset.ready = "true";
 }
 
