@@ -10,12 +10,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
+from .services import logins
 from .services.derivation_outbox import send_due
 from .services.timers import fire_due_timers
 from .system import System
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 5
+HOUSEKEEPING_HOURS = 6
 
 
 def _job(system: System, clock: Callable[[], datetime]) -> None:
@@ -27,12 +29,34 @@ def _job(system: System, clock: Callable[[], datetime]) -> None:
         log.info("derivaciones: %s enviadas, %s con error", sent.sent, sent.failed)
 
 
-def start_background(system: System, clock: Callable[[], datetime] = utcnow) -> BackgroundScheduler:
-    """Start polling in a background thread (used by ``ventanilla run``)."""
-    sched = BackgroundScheduler(timezone="UTC")
+def _housekeeping(system: System, clock: Callable[[], datetime]) -> None:
+    with system.db.writing() as s:
+        pruned = logins.prune_attempts(s, clock())
+    if pruned:
+        log.info("intentos de ingreso antiguos borrados: %s", pruned)
+
+
+def _add_jobs(
+    sched: BackgroundScheduler | BlockingScheduler, system: System, clock: Callable[[], datetime]
+) -> None:
     sched.add_job(
         _job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True
     )
+    sched.add_job(
+        _housekeeping,
+        "interval",
+        hours=HOUSEKEEPING_HOURS,
+        args=(system, clock),
+        max_instances=1,
+        coalesce=True,
+        next_run_time=utcnow(),  # once at start, then every HOUSEKEEPING_HOURS
+    )
+
+
+def start_background(system: System, clock: Callable[[], datetime] = utcnow) -> BackgroundScheduler:
+    """Start polling in a background thread (used by ``ventanilla run``)."""
+    sched = BackgroundScheduler(timezone="UTC")
+    _add_jobs(sched, system, clock)
     sched.start()
     return sched
 
@@ -40,7 +64,5 @@ def start_background(system: System, clock: Callable[[], datetime] = utcnow) -> 
 def run_blocking(system: System, clock: Callable[[], datetime] = utcnow) -> None:
     """Poll in the foreground until interrupted (``ventanilla worker``)."""
     sched = BlockingScheduler(timezone="UTC")
-    sched.add_job(
-        _job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True
-    )
+    _add_jobs(sched, system, clock)
     sched.start()

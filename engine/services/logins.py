@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import EngineError, Unauthenticated
@@ -27,6 +27,7 @@ LOCK = timedelta(minutes=15)
 USERNAME_FAILURES = 5
 ADDRESS_FAILURES = 20
 UNKNOWN_ADDRESS = "-"
+RETENTION = timedelta(days=90)  # sign-in attempts kept for audit; older ones can lock nothing
 
 
 class LoginLocked(EngineError):
@@ -123,6 +124,12 @@ def record_attempt(s: Session, username: str, remote_addr: str, now: datetime, s
             succeeded=succeeded,
         )
     )
+
+
+def prune_attempts(s: Session, now: datetime) -> int:
+    """Delete the sign-in attempts older than RETENTION; the number deleted."""
+    done = s.execute(delete(LoginAttempt).where(LoginAttempt.at < now - RETENTION))
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 def sign_in(s: Session, username: str, password: str, remote_addr: str, now: datetime) -> Account | None:

@@ -102,13 +102,26 @@ def _provider_of(
     return company.rut
 
 
+_dummy_hashes: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the current hasher: an unknown username is checked against it,
+    so it costs the same work as a known one and timing does not tell which usernames exist (OWASP ASVS
+    2.2.1)."""
+    key = id(HASHER)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = HASHER.hash(secrets.token_urlsafe(24))
+    return _dummy_hashes[key]
+
+
 def check_password(s: Session, username: str, password: str) -> User:
-    """The active user with this password; Unauthenticated otherwise (same message either way)."""
+    """The active user with this password; Unauthenticated otherwise (same message and work either way)."""
     user = s.execute(
         select(User).where(User.username == username, User.active.is_(True))
     ).scalar_one_or_none()
     try:
-        if user is None or not HASHER.verify(user.password_hash, password):
+        if not HASHER.verify(user.password_hash if user else _dummy_hash(), password) or user is None:
             raise Unauthenticated("usuario o contraseña incorrectos")
     except (VerificationError, InvalidHashError):
         raise Unauthenticated("usuario o contraseña incorrectos") from None
