@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import system
 
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object("web.config.Default")
     app.config.update(config or {})
+    proxies = _trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))  # checked before anything is built
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
     staff = (inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp, derivations.bp, workbench.bp, modeler.bp)
@@ -42,4 +44,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for bp in (*apis, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
         app.register_blueprint(bp)
     auth.init_app(app, csrf_exempt=apis)  # the workbench API checks CSRF itself for session requests
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     return app
+
+
+def _trusted_proxies(value: Any) -> int:
+    try:
+        count = int(str(value).strip() or 0)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= 5:
+        raise ValueError(f"TRUSTED_PROXIES debe ser un número entero de 0 a 5, no {value!r}")
+    return count

@@ -63,6 +63,11 @@ class Default:
     # CSRF tokens live as long as the session (a working day at most), not Flask-WTF's default hour:
     # a long intake form must not expire while it is being typed.
     WTF_CSRF_TIME_LIMIT = 12 * 3600
+    # How many reverse proxies stand in front of the app (0: none). With N > 0 the client address, scheme and
+    # host come from the last N X-Forwarded-* entries (werkzeug's ProxyFix), so the per-address sign-in limit
+    # and the status-lookup rate limit count citizens, not the proxy. Leave 0 when clients reach the app
+    # directly: otherwise anyone could choose their address by sending the header.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     # The injectable clock (tests move it by hand): a callable returning a tz-aware datetime.
     CLOCK = utcnow
     # Blueprints reachable without signing in (everything else redirects to the login page); the APIs

@@ -13,7 +13,7 @@ from werkzeug.test import TestResponse
 
 from engine.models import User
 from tests.conftest import Clock
-from web import auth
+from web import auth, create_app
 
 PASSWORD = "clave-segura-1"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -251,3 +251,46 @@ def test_nav_lists_the_existing_views_the_role_may_use(app: Flask, client: Flask
     client.post("/salir", data={"csrf_token": csrf_token(client, "/bandeja")})
     sign_in(client, "eje13", PASSWORD)
     assert ">Visación</a>" not in client.get("/bandeja").get_data(as_text=True)
+
+
+def _fail_twenty_times(client: FlaskClient, headers: dict[str, str]) -> None:
+    token = csrf_token(client)
+    for i in range(20):
+        resp = client.post(
+            "/ingresar",
+            data={"username": f"adivina{i % 5}", "password": "mala-clave", "csrf_token": token},
+            headers=headers,
+        )
+        assert resp.status_code == 401
+
+
+def test_behind_a_trusted_proxy_the_address_limit_counts_each_citizen(app: Flask) -> None:
+    app.config["TRUSTED_PROXIES"] = "1"
+    proxied = create_app({**app.config, "TESTING": True})
+    try:
+        client = proxied.test_client()
+        client.environ_base["REMOTE_ADDR"] = "10.0.0.2"  # the proxy: every request comes from it
+        _fail_twenty_times(client, {"X-Forwarded-For": "203.0.113.7"})
+        token = csrf_token(client)
+        form = {"username": "abo13", "password": PASSWORD, "csrf_token": token}
+        blocked = client.post("/ingresar", data=form, headers={"X-Forwarded-For": "203.0.113.7"})
+        assert blocked.status_code == 429
+        other = client.post("/ingresar", data=form, headers={"X-Forwarded-For": "203.0.113.8"})
+        assert other.status_code == 302  # the proxy's address is not blocked: another citizen signs in
+    finally:
+        proxied.extensions["ventanilla"].db.engine.dispose()
+
+
+def test_without_trusted_proxies_a_forwarded_header_cannot_change_the_address(client: FlaskClient) -> None:
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    _fail_twenty_times(client, {"X-Forwarded-For": "198.51.100.1"})
+    token = csrf_token(client)
+    form = {"username": "abo13", "password": PASSWORD, "csrf_token": token}
+    spoofed = client.post("/ingresar", data=form, headers={"X-Forwarded-For": "198.51.100.2"})
+    assert spoofed.status_code == 429
+
+
+@pytest.mark.parametrize("value", ["uno", "-1", "9"])
+def test_a_bad_trusted_proxies_value_stops_the_app_with_a_clear_message(app: Flask, value: str) -> None:
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES debe ser un número entero de 0 a 5"):
+        create_app({**app.config, "TRUSTED_PROXIES": value})
