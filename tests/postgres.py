@@ -27,6 +27,11 @@ def new_name(prefix: str) -> str:
     return f"{prefix}_{int(time.time())}_{worker}_{uuid.uuid4().hex[:8]}"
 
 
+def url_of(server_url: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server_url``: same user, password, host and options."""
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
 class Server:
     """A PostgreSQL server, reached through the URL of one of its databases, with one admin connection."""
 
@@ -36,7 +41,7 @@ class Server:
         self._admin = psycopg.connect(url, autocommit=True, connect_timeout=3)
 
     def url_of(self, name: str) -> str:
-        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
+        return url_of(self.url, name)
 
     def create(self, name: str, template: str | None = None) -> None:
         """An empty database (the server's default template) or a copy of ``template``.
@@ -87,7 +92,9 @@ class Server:
     def drop_stale(self, now: float | None = None) -> list[str]:
         """Drop our databases older than STALE_AFTER_S that nobody is connected to; their names."""
         cutoff = (time.time() if now is None else now) - STALE_AFTER_S
-        rows = self._admin.execute("SELECT datname FROM pg_database").fetchall()
+        unused = """SELECT datname FROM pg_database d
+            WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)"""
+        rows = self._admin.execute(unused).fetchall()
         dropped = []
         for (name,) in rows:
             match = OURS.match(name)
@@ -96,7 +103,7 @@ class Server:
             try:
                 self._admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
             except psycopg.Error:
-                continue  # still in use, or another test process is dropping it right now
+                continue  # in use after all, or another test process is dropping it right now
             dropped.append(name)
         return dropped
 
