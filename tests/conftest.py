@@ -51,8 +51,10 @@ def _pg_problem() -> str | None:
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL, connect_timeout=3):
-            return None
+        with psycopg.connect(PG_URL, connect_timeout=3) as conn:
+            query = "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+            row = conn.execute(query).fetchone()
+            return None if row and row[0] else "el rol no puede crear bases de datos (falta CREATEDB)"
     except Exception as err:
         return str(err).strip().splitlines()[0]
 
