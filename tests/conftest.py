@@ -7,7 +7,6 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from argon2 import PasswordHasher
 from engine import catalog, schema, store, system
 from engine.access import Actor
 from engine.services import reference, users
+from tests import postgres
 from tests.smtp import smtp  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,30 +51,56 @@ def _pg_problem() -> str | None:
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL, connect_timeout=3):
-            return None
+        with psycopg.connect(PG_URL, connect_timeout=3) as conn:
+            query = "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+            row = conn.execute(query).fetchone()
+            return None if row and row[0] else "el rol no puede crear bases de datos (falta CREATEDB)"
     except Exception as err:
         return str(err).strip().splitlines()[0]
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> str:
+def pg_server() -> Iterator[postgres.Server]:
+    """The PostgreSQL server of this test process; drops what crashed runs left there, and at the end the
+    template this process prepared."""
     require("PostgreSQL", _pg_problem())
-    return PG_URL
+    server = postgres.Server(PG_URL)
+    server.drop_stale()
+    yield server
+    server.close()
 
 
 @pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A fresh PostgreSQL schema per test (parallel-safe), dropped afterwards."""
-    import psycopg
+def pg_url(pg_server: postgres.Server) -> Iterator[str]:
+    """A PostgreSQL database of its own per test (parallel-safe), dropped afterwards.
 
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
-    sep = "&" if "?" in pg_server else "?"
-    yield f"{pg_server}{sep}options=-csearch_path%3D{name}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+    Made when first needed: ``prepare`` with the shipped content makes it a copy of the process's prepared
+    template; otherwise it is empty when the test starts. A fixture that uses it before that and without
+    ``prepare`` calls ``create_database(url)`` first."""
+    name = postgres.new_name(postgres.TEST_PREFIX)
+    url = pg_server.url_of(name)
+    _pg_pending[url] = (pg_server, name)
+    yield url
+    if _pg_pending.pop(url, None) is None:
+        pg_server.drop(name)
+
+
+# pg_url's databases not made yet: URL → (server, database name).
+_pg_pending: dict[str, tuple[postgres.Server, str]] = {}
+
+
+def create_database(database_url: str) -> None:
+    """pg_url's database, created empty now unless it exists already (any other URL: nothing to do)."""
+    if database_url in _pg_pending:
+        server, name = _pg_pending.pop(database_url)
+        server.create(name)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """The test body gets its database even when no fixture prepared it: an empty one."""
+    for url in list(_pg_pending):
+        create_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -87,13 +113,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def prepare(database_url: str, content: Path = ROOT) -> system.System:
     """Schema, reference data, the content under ``content`` published, and the test staff.
 
-    A new SQLite file with the shipped content is a copy of one prepared once per test process: the same
-    migrations, reference data and publication, without paying for them in every test."""
-    target = Path(database_url.removeprefix("sqlite:///"))
-    if database_url.startswith("sqlite:///") and content == ROOT and not target.exists():
-        shutil.copyfile(_sqlite_template(), target)
+    A new database with the shipped content is a copy of one prepared once per test process (a file for
+    SQLite, a template database for PostgreSQL): the same migrations, reference data and publication,
+    without paying for them in every test."""
+    if content == ROOT and _copy_of_template(database_url):
         return system.build(database_url)
+    create_database(database_url)
     return _prepare_fresh(database_url, content)
+
+
+def _copy_of_template(database_url: str) -> bool:
+    """Make ``database_url`` a copy of this process's prepared database when it does not exist yet: a new
+    SQLite file, or pg_url's database before the test starts. False otherwise."""
+    if database_url.startswith("sqlite:///"):
+        target = Path(database_url.removeprefix("sqlite:///"))
+        if target.exists():
+            return False
+        shutil.copyfile(_sqlite_template(), target)
+        return True
+    if database_url not in _pg_pending:
+        return False
+    server, name = _pg_pending.pop(database_url)
+    server.copy_template(name, lambda url: _prepare_fresh(url, ROOT).db.engine.dispose())
+    return True
 
 
 _templates: dict[str, Path] = {}
