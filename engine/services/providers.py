@@ -269,3 +269,21 @@ def registry_data(rut_text: str | None, entry: ProviderView | None) -> dict[str,
         "mercado": entry.market if entry else "",
         "correo": (entry.email or "") if entry else "",
     }
+
+
+def registry_summary(entry: ProviderView | None) -> dict[str, Any] | None:
+    """A case's company as the API and the case file show it from the registry; None when not registered."""
+    if entry is None:
+        return None
+    return {
+        "legal_name": entry.legal_name,
+        "trade_name": entry.trade_name,
+        "market": entry.market,
+        "email": entry.email,
+        "digital": entry.digital,
+    }
+
+
+def prefill_names(s: Session, rut_text: str | None) -> dict[str, Any]:
+    """What a form's ``x-prefill`` expressions may read for a case whose company has this RUT."""
+    return {"proveedor": registry_data(rut_text, find_provider(s, rut_text))}
