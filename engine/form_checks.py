@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from engine.errors import ContentProblem
+from engine.form_prefill import names_problem
 from engine.form_validator import FORMATS, OPTION_SOURCES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -155,7 +156,26 @@ def _check_file(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[
         )
 
 
-_CHECKS: tuple[SchemaCheck, ...] = (_check_refs, _check_format, _check_choices, _check_hints, _check_file)
+def _check_prefill(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[str]:
+    source = schema.get("x-prefill")
+    if source is None:
+        return
+    if not isinstance(source, str) or not source.strip():
+        yield '"x-prefill" debe ser una expresión (texto), p. ej. "proveedor[\'correo\']"'
+        return
+    problem = names_problem(source)
+    if problem:
+        yield problem
+
+
+_CHECKS: tuple[SchemaCheck, ...] = (
+    _check_refs,
+    _check_format,
+    _check_choices,
+    _check_hints,
+    _check_file,
+    _check_prefill,
+)
 
 
 def _check_root(schema: Mapping[str, Any]) -> Iterator[str]:

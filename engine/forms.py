@@ -65,6 +65,7 @@ class FormField:
     widget: str | None = None
     options_source: str | None = None
     children: tuple[FormField, ...] = ()
+    prefill: str | None = None  # ``x-prefill``: an expression suggesting the field's value (form_prefill.py)
 
 
 def _main_type(schema: Mapping[str, Any]) -> str | None:
@@ -106,6 +107,7 @@ def _field(root: Mapping[str, Any], name: str, raw: Any, prefix: str, required: 
         widget=schema.get("x-widget"),
         options_source=schema.get("x-options-source"),
         children=_fields_of(root, schema, f"{prefix}{name}.") if kind == "object" else (),
+        prefill=schema.get("x-prefill") if isinstance(schema.get("x-prefill"), str) else None,
     )
 
 
@@ -135,6 +137,10 @@ class Form:
     def fields(self) -> tuple[FormField, ...]:
         """Top-level fields in display order (``x-order`` first, then declaration order), nested inside."""
         return self._fields
+
+    def prefill_fields(self) -> tuple[FormField, ...]:
+        """The fields whose value an ``x-prefill`` expression suggests, nested ones included."""
+        return tuple(item for item in _flatten(self._fields) if item.prefill)
 
     def file_fields(self) -> tuple[FormField, ...]:
         """The attachment fields (``"x-widget": "file"``), nested ones included, in display order."""

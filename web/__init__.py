@@ -25,6 +25,7 @@ from . import (
     pages,
     portal,
     provider_api,
+    providers,
     workbench,
     workbench_api,
 )
@@ -39,7 +40,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     proxies = _trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))  # checked before anything is built
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
-    staff = (inbox.bp, cases.bp, intake.bp, approvals.bp, lookup.bp, derivations.bp, workbench.bp, modeler.bp)
+    staff = (
+        inbox.bp,
+        cases.bp,
+        intake.bp,
+        approvals.bp,
+        lookup.bp,
+        derivations.bp,
+        providers.bp,
+        workbench.bp,
+        modeler.bp,
+    )
     apis = (api.bp, provider_api.bp, workbench_api.bp)
     for bp in (*apis, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
         app.register_blueprint(bp)

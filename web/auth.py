@@ -96,6 +96,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Estado de un caso", "lookup.index", CASE_STAFF),
     ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
+    ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),
     ("Taller de procesos", "workbench.index", frozenset({"analista", "integrador"})),
     ("Reclamos trasladados", "portal.index", frozenset({PROVIDER})),
 )

@@ -41,7 +41,8 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
     attached = uploads.attached_labels(files)
     forms = {}
     for task in page.tasks:
-        values, errors = (task_errors or {}).get(task.id, (formrender.display_values(task.context), {}))
+        shown = formrender.display_values({**task.prefill, **task.context})  # stored data wins
+        values, errors = (task_errors or {}).get(task.id, (shown, {}))
         if task.form is not None and task.workable:
             forms[task.id] = formrender.render_form(
                 task.form, values, errors, options, prefix=f"t{task.id[:8]}", attached=attached

@@ -139,8 +139,49 @@ def provider_add(
         for problem in err.errors:
             click.echo(f"error: {problem.field}: {problem.message}", err=True)
         sys.exit(1)
-    mode = "mediación digital" if view.digital else "responde por carta"
-    click.echo(f"Proveedor {view.display_rut} {view.legal_name} registrado ({mode}).")
+    click.echo(f"Proveedor {view.display_rut} {view.legal_name} registrado ({view.medium_label}).")
+
+
+@provider.command("edit")
+@click.argument("rut")
+@click.option("--legal-name", default=None, help="Razón social")
+@click.option("--trade-name", default=None, help="Nombre de fantasía ('' lo borra)")
+@click.option("--market", default=None, help="Mercado ('' lo borra)")
+@click.option("--email", default=None, help="Correo de contacto ('' lo borra)")
+@click.option("--digital/--carta", default=None, help="Responde por el portal/API o por carta")
+def provider_edit(
+    rut: str,
+    legal_name: str | None,
+    trade_name: str | None,
+    market: str | None,
+    email: str | None,
+    digital: bool | None,
+) -> None:
+    """Cambia los datos de una empresa registrada; lo que no se indica queda igual. El RUT no cambia."""
+    given = {
+        "legal_name": legal_name,
+        "trade_name": trade_name,
+        "market": market,
+        "email": email,
+        "digital": digital,
+    }
+    changes = {field: value for field, value in given.items() if value is not None}
+    if not changes:
+        click.echo("error: indique al menos un dato a cambiar (vea --help)", err=True)
+        sys.exit(2)
+    try:
+        with _system().db.writing() as s:
+            view = providers.update_provider(s, rut, changes)
+            accounts = providers.portal_accounts(s, view.rut)
+    except FormInvalid as err:
+        for problem in err.errors:
+            click.echo(f"error: {problem.field}: {problem.message}", err=True)
+        sys.exit(1)
+    except EngineError as err:
+        _fail(err)
+    click.echo(f"Proveedor {view.display_rut} {view.legal_name} actualizado ({view.medium_label}).")
+    if accounts and not view.digital:
+        click.echo("aviso: " + providers.LETTER_WITH_ACCOUNTS.format(accounts=accounts), err=True)
 
 
 @provider.command("list")

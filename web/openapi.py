@@ -96,7 +96,24 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "summary": _ref("CaseSummary"),
                 "consumer": {"type": "object"},
-                "provider": {"type": "object"},
+                "provider": {
+                    "type": "object",
+                    "properties": {
+                        "rut": {"type": ["string", "null"]},
+                        "name": {"type": ["string", "null"]},
+                        "registry": {
+                            "type": ["object", "null"],
+                            "description": "la empresa en el registro de proveedores (null si no está)",
+                            "properties": {
+                                "legal_name": _STR,
+                                "trade_name": _STR,
+                                "market": _STR,
+                                "email": {"type": ["string", "null"]},
+                                "digital": {"type": "boolean", "description": "mediación digital"},
+                            },
+                        },
+                    },
+                },
                 "subject": _STR,
                 "description": _STR,
                 "open_tasks": {"type": "array", "items": {"type": "object"}},
@@ -129,6 +146,11 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "task": _ref("Task"),
                 "form_schema": {"type": ["object", "null"], "description": "JSON Schema"},
+                "prefill": {
+                    "type": "object",
+                    "description": "valores que el formulario propone (x-prefill), p. ej. el medio de "
+                    "traslado según el registro de proveedores; la persona puede cambiarlos",
+                },
             },
         },
         "TaskCompletion": {

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import form_prefill
 from ..access import Actor, can_work
 from ..catalog import Catalog
 from ..errors import NotFound
 from ..forms import Form
 from ..models import HumanTask, Instance, Platform
 from ..store import CatalogStore
+from . import providers
 from .cases import CaseDetail, case_detail, find_case, kind_labels
 from .documents import DocumentView, list_documents
 
@@ -33,6 +35,8 @@ class TaskForm:
     workable: bool
     letters: list[str]
     notes: list[tuple[str, str]]
+    prefill: Mapping[str, Any] = field(default_factory=dict)  # values its form's x-prefill suggests
+    reads_registry: bool = False  # its form suggests values from the provider registry
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,28 @@ def _diagrams(cat: Catalog, inst: Instance, tasks: list[HumanTask]) -> list[Diag
     return [DiagramState(f, sorted(visited.get(f, ())), sorted(current.get(f, ()))) for f in files]
 
 
+def _task_form(cat: Catalog, actor: Actor, t: HumanTask, names: Mapping[str, Any]) -> TaskForm:
+    """An open task as the case file shows it; a workable one with the values its form suggests."""
+    form = cat.forms.get(t.form_id) if t.form_id else None
+    workable = can_work(actor, t)
+    suggests = form is not None and bool(form.prefill_fields())
+    return TaskForm(
+        t.id,
+        t.name,
+        t.element_id,
+        t.role,
+        t.assignee,
+        t.due_on,
+        dict(t.context or {}),
+        form,
+        workable,
+        list(t.letters),
+        _notes(cat, t.context or {}),
+        form_prefill.suggested_values(form, names) if suggests and workable and form else {},
+        suggests,
+    )
+
+
 def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: datetime) -> CasePage:
     """Everything the case file shows, read from projections and the pinned content version."""
     detail = case_detail(s, folio, actor, now)
@@ -123,22 +149,8 @@ def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: da
             .order_by(HumanTask.created_at)
         ).scalars()
     )
-    forms = [
-        TaskForm(
-            t.id,
-            t.name,
-            t.element_id,
-            t.role,
-            t.assignee,
-            t.due_on,
-            dict(t.context or {}),
-            cat.forms.get(t.form_id) if t.form_id else None,
-            can_work(actor, t),
-            list(t.letters),
-            _notes(cat, t.context or {}),
-        )
-        for t in tasks
-    ]
+    names = providers.prefill_names(s, case.provider_rut)
+    forms = [_task_form(cat, actor, t, names) for t in tasks]
     platform = s.get(Platform, case.platform_code)
     holder = next((t.assignee for t in tasks if t.assignee), None)
     return CasePage(

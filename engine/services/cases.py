@@ -19,6 +19,7 @@ from ..labels import CHANNELS, KINDS, label
 from ..models import Case, HumanTask, LogEntry, Platform, Timer
 from ..roles import CASE_STAFF
 from ..store import CatalogStore
+from . import providers
 
 DEFAULT_PROCESS = "caso"
 
@@ -242,7 +243,11 @@ def case_detail(s: Session, folio: str, actor: Actor, now: datetime) -> CaseDeta
             "phone": case.consumer_phone,
             "comuna": case.comuna_code,
         },
-        provider={"rut": case.provider_rut, "name": case.provider_name},
+        provider={
+            "rut": case.provider_rut,
+            "name": case.provider_name,
+            "registry": providers.registry_summary(providers.find_provider(s, case.provider_rut)),
+        },
         subject=case.subject,
         description=case.description,
         open_tasks=[

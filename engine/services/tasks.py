@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import caselog, forms, persistence, runtime
+from .. import caselog, form_prefill, forms, persistence, runtime
 from ..access import Actor, can_work, task_scope
 from ..caselog import LogEvent
 from ..errors import Conflict, Forbidden, TaskNotFound, TaskNotReady
@@ -18,7 +18,7 @@ from ..forms import Form
 from ..models import Case, HumanTask, Instance
 from ..roles import WORKERS
 from ..store import CatalogStore
-from . import attachments, derivations
+from . import attachments, derivations, providers
 
 
 class FourEyes(Forbidden):
@@ -50,6 +50,7 @@ class TaskView:
 class TaskDetail:
     task: TaskView
     form_schema: Mapping[str, Any] | None
+    prefill: Mapping[str, Any] = field(default_factory=dict)  # values the form's x-prefill suggests
 
 
 def _view(t: HumanTask, case: Case) -> TaskView:
@@ -99,10 +100,15 @@ def _visible_task(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Ca
 
 
 def get_task(s: Session, store: CatalogStore, task_id: str, actor: Actor) -> TaskDetail:
-    """One task with the JSON Schema of its form."""
+    """One task with the JSON Schema of its form and the values the form suggests (``x-prefill``)."""
     task, case = _visible_task(s, task_id, actor)
-    schema = _form_of(s, store, case, task.form_id).schema if task.form_id else None
-    return TaskDetail(_view(task, case), schema)
+    form = _form_of(s, store, case, task.form_id) if task.form_id else None
+    if form is None:
+        return TaskDetail(_view(task, case), None)
+    prefill = {}
+    if form.prefill_fields():
+        prefill = form_prefill.suggested_values(form, providers.prefill_names(s, case.provider_rut))
+    return TaskDetail(_view(task, case), form.schema, prefill)
 
 
 def _form_of(s: Session, store: CatalogStore, case: Case, form_id: str) -> Form:

@@ -60,3 +60,23 @@ def test_providers_and_their_accounts_from_the_command_line(database_url: str) -
     assert staff.returncode == 1 and "solo una cuenta con rol proveedor" in staff.stderr
     token = run(["token", "create", "tienda"], env)
     assert token.returncode == 0 and token.stdout.startswith("vt_")
+
+    edited = run(
+        ["provider", "edit", "76086428-5", "--legal-name", "Tienda Demo SpA", "--email", "", "--carta"], env
+    )
+    assert edited.returncode == 0, edited.stderr
+    assert "76.086.428-5 Tienda Demo SpA actualizado (responde por carta)." in edited.stdout
+    assert "1 cuenta(s) del portal" in edited.stderr  # its account can no longer answer
+    listed = run(["provider", "list"], env).stdout.splitlines()
+    assert "Tienda Demo SpA" in listed[1] and "carta" in listed[1] and "reclamos@" not in listed[1]
+
+    refused = run(["provider", "edit", "76.086.428-5", "--legal-name", "X", "--email", "sin-arroba"], env)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "error: legal_name: La razón social debe tener entre 2 y 160 caracteres.",
+        "error: email: Correo electrónico inválido.",
+    ]
+    assert run(["provider", "list"], env).stdout.splitlines() == listed  # nothing changed
+    unknown = run(["provider", "edit", "11.111.111-1", "--digital"], env)
+    assert unknown.returncode == 1 and "no hay un proveedor registrado con RUT 11.111.111-1" in unknown.stderr
+    assert run(["provider", "edit", "76086428-5"], env).returncode == 2  # nothing to change

@@ -50,12 +50,14 @@ def _expected_case_view(user: str) -> int:
     return 200 if user in IN_SCOPE else 404
 
 
-@pytest.mark.parametrize("user", ROLES)
+@pytest.mark.parametrize("user", [*ROLES, "integ"])
 def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
     sign_in(client, user, PASSWORD)
     f = case13
     staff = user in {"eje13", "eje05", "sup13", "sup05", "abo13"}
     approver = user in {"sup13", "sup05", "abo13"}
+    workbench = user in {"analista", "integ"}
+    registry_editor = user == "integ"  # with platform admins: the agency and provider registries
     expected = {
         "/bandeja": 200,
         f"/casos/{f.folio}": _expected_case_view(user),
@@ -65,9 +67,12 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/visacion": 200 if approver else 403,
         "/estado": 200,
         "/empresa/reclamos": 403,
-        "/taller": 200 if user == "analista" else 403,
-        "/taller/versiones": 200 if user == "analista" else 403,
-        "/taller/migraciones": 200 if user == "analista" else 403,
+        "/taller": 200 if workbench else 403,
+        "/taller/versiones": 200 if workbench else 403,
+        "/taller/migraciones": 200 if workbench else 403,
+        "/instituciones": 200 if registry_editor else 403,
+        "/proveedores": 200 if registry_editor else 403,
+        "/proveedores/76086428-5": 200 if registry_editor else 403,
     }
     if user == COMPANY:  # a company's account: its portal only, every staff page refused
         expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}
