@@ -16,6 +16,7 @@ from . import (
     assets,
     auth,
     cases,
+    dates,
     derivations,
     errors,
     inbox,
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     proxies = _trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))  # checked before anything is built
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
+    dates.init_app(app)
     staff = (
         inbox.bp,
         cases.bp,

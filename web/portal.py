@@ -47,9 +47,7 @@ def _page(
     html = None
     if view.answerable:
         html = formrender.render_form(form, values or {}, errors or {}, formrender.reference_options())
-    body = render_template(
-        "portal/show.html", c=view, form_html=html, results=RESULTS, local_date=deadlines.local_date
-    )
+    body = render_template("portal/show.html", c=view, form_html=html, results=RESULTS)
     return body, status
 
 

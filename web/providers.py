@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.deadlines import local_date
 from engine.errors import FormInvalid
 from engine.services import providers
 from engine.system import System
@@ -56,7 +55,6 @@ def _registry(
         markets=markets,
         errors=errors or {},
         values=values or {},
-        local_date=local_date,
     )
     return body, status
 
@@ -113,7 +111,6 @@ def _edit_page(
         markets=markets,
         values=shown,
         errors=errors or {},
-        local_date=local_date,
     )
     return body, status
 

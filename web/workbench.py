@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.clock import CHILE
 from engine.errors import EngineError, InvalidContent
 from engine.services.workbench import archive, drafts, migration, versions
 from engine.services.workbench.drafts import Problem
@@ -29,11 +28,6 @@ def _system() -> System:
 
 def _now() -> datetime:
     return current_app.config["CLOCK"]()  # type: ignore[no-any-return]
-
-
-def local_time(instant: datetime) -> str:
-    """dd-mm-aaaa HH:MM in Chile."""
-    return instant.astimezone(CHILE).strftime("%d-%m-%Y %H:%M")
 
 
 def editor_url(path: str, kind: str) -> str:
@@ -114,7 +108,7 @@ def reset() -> ResponseReturnValue:
 def versions_page() -> ResponseReturnValue:
     with _system().db.reading() as s:
         rows = versions.list_versions(s)
-    return render_template("workbench/versions.html", rows=rows, local_time=local_time)
+    return render_template("workbench/versions.html", rows=rows)
 
 
 @bp.post("/importar")
