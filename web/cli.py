@@ -171,7 +171,7 @@ def provider_edit(
         sys.exit(2)
     try:
         with _system().db.writing() as s:
-            view = providers.update_provider(s, rut, changes)
+            view = providers.update_provider(s, rut, changes, "ventanilla provider edit", utcnow())
             accounts = providers.portal_accounts(s, view.rut)
     except FormInvalid as err:
         for problem in err.errors:

@@ -13,7 +13,7 @@ from engine.errors import FormInvalid
 from engine.services import providers
 from engine.system import System
 
-from .auth import roles_required
+from .auth import current_actor, roles_required
 from .derivations import EDITORS
 
 bp = Blueprint("providers", __name__)
@@ -127,7 +127,7 @@ def update(rut: str) -> ResponseReturnValue:
     data = _posted()
     try:
         with _system().db.writing() as s:
-            view = providers.update_provider(s, rut, data)
+            view = providers.update_provider(s, rut, data, current_actor().username, _now())
             accounts = providers.portal_accounts(s, view.rut)
     except FormInvalid as err:
         flash("Revise los campos marcados.", "error")

@@ -57,6 +57,8 @@ class Provider(Base):
     email: Mapped[str | None] = mapped_column(String(160))
     digital: Mapped[bool] = mapped_column(Boolean, default=False)  # answers through the portal/API
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]  # the last change, and who made it (None: never changed)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class User(Base):

@@ -42,6 +42,8 @@ class ProviderView:
     email: str | None
     digital: bool
     created_at: datetime | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
 
     @property
     def display_rut(self) -> str:
@@ -81,7 +83,15 @@ class ProviderPage:
 
 def _view(row: Provider) -> ProviderView:
     return ProviderView(
-        row.rut, row.legal_name, row.trade_name, row.market, row.email, row.digital, row.created_at
+        row.rut,
+        row.legal_name,
+        row.trade_name,
+        row.market,
+        row.email,
+        row.digital,
+        row.created_at,
+        row.updated_at,
+        row.updated_by,
     )
 
 
@@ -169,7 +179,9 @@ def add_provider(
     return _view(row)
 
 
-def update_provider(s: Session, rut_text: str, changes: Mapping[str, Any]) -> ProviderView:
+def update_provider(
+    s: Session, rut_text: str, changes: Mapping[str, Any], by: str, now: datetime
+) -> ProviderView:
     """Change some of a company's fields (``EDITABLE``), checked as when adding: FormInvalid (422) with one
     error per field and nothing changed; ProviderNotFound for a RUT not in the registry. The RUT never
     changes: it is the company's identity, and cases and accounts refer to it."""
@@ -179,6 +191,7 @@ def update_provider(s: Session, rut_text: str, changes: Mapping[str, Any]) -> Pr
         raise FormInvalid(problems)
     for field, value in values.items():
         setattr(row, field, value)
+    row.updated_at, row.updated_by = now, by[:80]
     s.flush()
     return _view(row)
 

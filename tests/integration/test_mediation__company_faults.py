@@ -129,12 +129,12 @@ def test_a_company_moved_to_letters_is_refused_until_it_is_digital_again(world: 
     folio = forwarded(world)
     before = snapshot(world.sys, folio)
     with world.sys.db.writing() as s:
-        providers.update_provider(s, TIENDA, {"digital": False})
+        providers.update_provider(s, TIENDA, {"digital": False}, "integ", utcnow())
     refused = world.tienda.answer(folio, "acoge", "Acogemos el reclamo.")
     assert (refused.status, refused.content_type) == (403, PROBLEM)
     assert "responde por carta" in refused.body["detail"]
     assert snapshot(world.sys, folio) == before
     with world.sys.db.writing() as s:
-        providers.update_provider(s, TIENDA, {"digital": True})
+        providers.update_provider(s, TIENDA, {"digital": True}, "integ", utcnow())
     assert world.tienda.answer(folio, "acoge", "Acogemos el reclamo.").status == 200
     assert [t.element_id for t in open_tasks(world.sys, folio)] == ["proponer_cierre"]

@@ -3,6 +3,7 @@ change leaves the company as it was; search by RUT or name, a page at a time."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -25,9 +26,12 @@ def registry(sys_: System) -> System:
     return sys_
 
 
+NOW = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)
+
+
 def _refused(sys_: System, changes: dict[str, Any]) -> dict[str, str]:
     with pytest.raises(FormInvalid) as caught, sys_.db.writing() as s:
-        providers.update_provider(s, TIENDA, changes)
+        providers.update_provider(s, TIENDA, changes, "integ", utcnow())
     return {e.field: e.message for e in caught.value.errors}
 
 
@@ -57,13 +61,18 @@ def test_edit_checks_every_field_and_a_refusal_changes_nothing(registry: System)
 
     with registry.db.writing() as s:
         changed = providers.update_provider(
-            s, "76.086.428-5", {"legal_name": "  Tienda Demo SpA ", "email": "", "digital": True}
+            s,
+            "76.086.428-5",
+            {"legal_name": "  Tienda Demo SpA ", "email": "", "digital": True},
+            "integ",
+            NOW,
         )
     assert (changed.legal_name, changed.email, changed.digital) == ("Tienda Demo SpA", None, True)
     assert (changed.trade_name, changed.market) == ("Tienda Demo", "comercio")  # not named: unchanged
+    assert (changed.updated_at, changed.updated_by) == (NOW, "integ")  # who changed it, and when
     assert _tienda(registry) == changed
     with pytest.raises(providers.ProviderNotFound), registry.db.writing() as s:
-        providers.update_provider(s, "11.111.111-1", {"legal_name": "Nadie"})
+        providers.update_provider(s, "11.111.111-1", {"legal_name": "Nadie"}, "integ", utcnow())
 
 
 def _tienda(sys_: System) -> providers.ProviderView:

@@ -149,6 +149,7 @@ def test_edit_a_company(app: Flask, client: FlaskClient) -> None:
     sign_in(client, "integ", PASSWORD)
     form = _page(client, f"/proveedores/{TIENDA}")
     assert 'value="Tienda Demo Ltda."' in form and "Cuentas del portal de proveedores: 1." in form
+    assert "Última modificación" not in form  # never changed yet
     assert re.search(r'value="digital"\s+checked', form)
 
     bad = client.post(
@@ -188,6 +189,9 @@ def test_edit_a_company(app: Flask, client: FlaskClient) -> None:
         "contacto@tienda.example",
         False,
     )
+    edited = _page(client, f"/proveedores/{TIENDA}")
+    assert re.search(r"Última modificación: \d{2}-\d{2}-\d{4} \d{2}:\d{2} por integ\.", edited)
+    assert tienda.updated_by == "integ" and tienda.updated_at is not None
     assert client.get("/proveedores/76086428-4").status_code == 404
     assert client.get("/proveedores/11111111-1").status_code == 404
 
