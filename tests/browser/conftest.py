@@ -8,6 +8,7 @@ import secrets
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/ventanilla.db"
 
 
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    """The app as staff use it: CSRF on, plain-http cookies (the test server has no TLS)."""
+def staff_app(database_url: str) -> Flask:
+    """The app as staff use it, on a prepared database: CSRF on, plain-http cookies (the test server has
+    no TLS). The caller disposes of ``app.extensions["ventanilla"].db.engine`` when done."""
     prepared = prepare(database_url)
     prepared.db.engine.dispose()
-    flask_app = create_app(
+    return create_app(
         {
             "TESTING": True,
             "DATABASE_URL": database_url,
@@ -75,6 +76,26 @@ def app(database_url: str) -> Iterator[Flask]:
             "REMEMBER_COOKIE_SECURE": False,
         }
     )
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on a real HTTP server (waitress) on a loopback port; yields its base URL."""
+    from waitress.server import create_server
+
+    server: Any = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    flask_app = staff_app(database_url)
     yield flask_app
     flask_app.extensions["ventanilla"].db.engine.dispose()
 
@@ -89,15 +110,23 @@ def mailbox(app: Flask, smtp: tuple[mail.MailSettings, Inbox]) -> Inbox:
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """The app on a real HTTP server (waitress) on a loopback port."""
-    from waitress.server import create_server
+    with serving(app) as url:
+        yield url
 
-    server: Any = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+
+def new_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+    """A browser context as a person in Chile at a desktop uses it (``options`` override), short timeouts."""
+    settings: dict[str, Any] = {
+        "base_url": base_url,
+        "locale": "es-CL",
+        "timezone_id": "America/Santiago",
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
+    context = browser.new_context(**{**settings, **options})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context
 
 
 @pytest.fixture
@@ -107,15 +136,7 @@ def open_page(browser: Browser, live_server: str) -> Iterator[Callable[[], Page]
     script_errors: list[str] = []
 
     def open_one() -> Page:
-        context = browser.new_context(
-            base_url=live_server,
-            locale="es-CL",
-            timezone_id="America/Santiago",
-            viewport={"width": 1280, "height": 900},
-            accept_downloads=True,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
+        context = new_context(browser, live_server)
         opened.append(context)
         new_page = context.new_page()
         new_page.on("pageerror", lambda err: script_errors.append(f"{new_page.url}: {err}"))
