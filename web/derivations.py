@@ -99,7 +99,13 @@ def agency_add() -> ResponseReturnValue:
     return redirect(url_for("derivations.agency_list"))
 
 
-def _edit_page(code: str, errors: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
+def _edit_page(
+    code: str,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The agency's form: its stored values, or what was posted when it was refused (``values``)."""
     with _system().db.reading() as s:
         agency = agencies.view(agencies.agency_row(s, code))
         processes = sorted(agencies.published_processes(s, _system().store))
@@ -109,6 +115,7 @@ def _edit_page(code: str, errors: dict[str, str] | None = None, status: int = 20
         channels=agencies.CHANNELS,
         processes=processes,
         errors=errors or {},
+        values=values or {},
     )
     return body, status
 
@@ -123,13 +130,14 @@ def agency_edit(code: str) -> ResponseReturnValue:
 @roles_required(*EDITORS)
 def agency_update(code: str) -> ResponseReturnValue:
     rotate = request.form.get("rotate_secret") == "on"
+    posted = _posted()
     try:
         with _system().db.writing() as s:
             processes = agencies.published_processes(s, _system().store)
-            saved = agencies.update_agency(s, code, _posted(), processes, current_actor(), _now(), rotate)
+            saved = agencies.update_agency(s, code, posted, processes, current_actor(), _now(), rotate)
     except FormInvalid as err:
         flash("Revise los campos marcados.", "error")
-        return _edit_page(code, {e.field: e.message for e in err.errors}, 422)
+        return _edit_page(code, {e.field: e.message for e in err.errors}, posted, 422)
     _flash_saved(saved, "actualizada")
     return redirect(url_for("derivations.agency_list"))
 

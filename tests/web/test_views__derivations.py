@@ -60,11 +60,15 @@ def test_integrator_edits_the_registry_and_secrets_are_never_shown_back(
         data={
             "channel": "webservice",
             "endpoint_url": "",
-            "name": "SEC",
+            "name": "SEC (nombre nuevo)",
+            "ack_days": "7",
             "csrf_token": token(client, "/instituciones"),
         },
     )
     assert refused.status_code == 422 and "necesita la URL" in refused.get_data(as_text=True)
+    kept = refused.get_data(as_text=True)  # what was typed comes back, so the error makes sense beside it
+    assert 'value="SEC (nombre nuevo)"' in kept and 'value="7"' in kept
+    assert "aria-invalid" in kept.split('id="f-endpoint_url"', 1)[1].split(">", 1)[0]
     missing_csrf = client.post("/instituciones/SEC", data={"name": "Otra"})
     assert missing_csrf.status_code == 400
     with app.extensions["ventanilla"].db.reading() as s:
