@@ -192,7 +192,7 @@ _MIME = {
 }
 
 
-@bp.get("/v1/documents/<int:doc_id>.<kind>")
+@bp.get("/v1/documents/<id:doc_id>.<kind>")
 def download_document(doc_id: int, kind: str) -> Response:
     if kind not in _MIME:
         raise BadRequest("formato desconocido: use .docx o .pdf")
@@ -204,7 +204,7 @@ def download_document(doc_id: int, kind: str) -> Response:
     return resp
 
 
-@bp.post("/v1/documents/<int:doc_id>/send")
+@bp.post("/v1/documents/<id:doc_id>/send")
 def send_document(doc_id: int) -> Response:
     actor, body = _actor(), _body()
     to = body.get("to")
@@ -239,7 +239,7 @@ def upload_attachment(folio: str) -> Response:
     return resp
 
 
-@bp.get("/v1/attachments/<int:attachment_id>")
+@bp.get("/v1/attachments/<id:attachment_id>")
 def download_attachment(attachment_id: int) -> Response:
     actor = _actor()
     with _system().db.reading() as s:
