@@ -11,7 +11,8 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from engine.access import Actor
 from engine.clock import utcnow
-from engine.errors import EngineError, Unauthenticated
+from engine.errors import EngineError, InputRefused, Unauthenticated
+from engine.labels import CHANNELS
 from engine.mail import MailSettings
 from engine.services import attachments, cases, documents, notifications, tasks, transfers, users
 from engine.system import System
@@ -63,9 +64,18 @@ def _actor() -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("falta el encabezado Authorization: Bearer <token>")
+    channel = _channel()
     with _system().db.reading() as s:
         user = users.user_for_token(s, token.strip())
-        return users.actor_of(user, channel=request.headers.get("X-Channel") or None)
+        return users.actor_of(user, channel=channel)
+
+
+def _channel() -> str | None:
+    """The X-Channel header (how the case reached the caller, for the bitácora): one of the channels."""
+    channel = request.headers.get("X-Channel") or None
+    if channel is not None and channel not in CHANNELS:
+        raise InputRefused(f"X-Channel debe ser uno de: {', '.join(CHANNELS)}")
+    return channel
 
 
 def _body() -> dict[str, Any]:
