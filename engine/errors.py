@@ -38,6 +38,15 @@ class EngineError(Exception):
         self.detail = detail or self.title
 
 
+class InputRefused(EngineError):
+    """Input no part of the platform can take: text with the NUL character, JSON nested too deeply, an
+    unknown channel (see engine/inputs.py). Nothing was read or written."""
+
+    status = 400
+    type = "/problems/input-refused"
+    title = "Solicitud no admitida"
+
+
 class NotFound(EngineError):
     status = 404
     type = "/problems/not-found"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine import rut
+from engine import inputs, rut
 from engine.errors import ContentProblem, FieldError, FormInvalid, InvalidContent
 from engine.form_checks import DATABASE_SOURCES, DRAFT, FILE_WIDGET, WIDGETS, deref, schema_problems
 from engine.form_errors import NOT_ALLOWED, enum_labels, field_errors
@@ -247,6 +247,10 @@ def _parse(text: str, file: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         where = f"línea {exc.lineno}, columna {exc.colno}"
         raise InvalidContent([ContentProblem(file, where, f"JSON inválido: {exc.msg}")]) from None
+    except RecursionError:  # beyond the parser's own limit
+        raise InvalidContent([ContentProblem(file, "#", inputs.too_deep())]) from None
+    if found := inputs.problem(document):  # too deep to validate or render, or text we cannot store
+        raise InvalidContent([ContentProblem(file, "#", found)])
     if not isinstance(document, dict):
         raise InvalidContent([ContentProblem(file, "#", "el formulario debe ser un objeto JSON ({...})")])
     if duplicates:

@@ -26,6 +26,22 @@ class MailFailed(EngineError):
     title = "No se pudo enviar el correo"
 
 
+class AddressInvalid(MailFailed):
+    """A recipient that is not an e-mail address: the caller's mistake, nothing was sent."""
+
+    status = 422
+    type = "/problems/mail-address-invalid"
+    title = "Dirección de correo inválida"
+
+
+class RecipientsRefused(MailFailed):
+    """The server refused recipients (no such mailbox ...): the addresses are wrong, not the server."""
+
+    status = 422
+    type = "/problems/mail-recipients-refused"
+    title = "El servidor de correo rechazó los destinatarios"
+
+
 @dataclass(frozen=True)
 class MailSettings:
     """Where and as whom Ventanilla sends e-mail."""
@@ -57,15 +73,15 @@ class MailSettings:
 
 
 def _recipients(to: Sequence[str]) -> list[str]:
-    """The recipient addresses, stripped; MailFailed names the first malformed one."""
+    """The recipient addresses, stripped; AddressInvalid names the first malformed one."""
     if isinstance(to, str):
         to = [to]
     addresses = [a.strip() for a in to if a and a.strip()]
     if not addresses:
-        raise MailFailed("indique al menos una dirección de correo electrónico de destino")
+        raise AddressInvalid("indique al menos una dirección de correo electrónico de destino")
     for address in addresses:
         if len(address) > 254 or not _ADDRESS.fullmatch(address):
-            raise MailFailed(f"la dirección de correo «{address}» no es válida")
+            raise AddressInvalid(f"la dirección de correo «{address[:254]}» no es válida")
     return addresses
 
 
@@ -102,6 +118,12 @@ def _deliver(settings: MailSettings, msg: EmailMessage) -> dict[str, tuple[int, 
         return smtp.send_message(msg)
 
 
+def _refusal(refused: Mapping[str, tuple[int, bytes]]) -> type[MailFailed]:
+    """A permanent refusal (5xx) says the addresses are wrong; a temporary one (4xx) is the server's."""
+    permanent = all(code >= 500 for code, _ in refused.values())
+    return RecipientsRefused if permanent else MailFailed
+
+
 def send_mail(
     settings: MailSettings,
     to: Sequence[str],
@@ -115,7 +137,7 @@ def send_mail(
     try:
         refused = _deliver(settings, _message(settings, recipients, subject, body, attachments))
     except smtplib.SMTPRecipientsRefused as err:
-        raise MailFailed(
+        raise _refusal(err.recipients)(
             f"el servidor de correo {server} rechazó los destinatarios: {', '.join(err.recipients)}"
         ) from err
     except smtplib.SMTPAuthenticationError as err:
@@ -126,6 +148,6 @@ def send_mail(
         reason = err.strerror or str(err) or type(err).__name__
         raise MailFailed(f"no se pudo conectar con el servidor de correo {server} ({reason})") from err
     if refused:
-        raise MailFailed(
+        raise _refusal(refused)(
             "el correo se envió a los demás destinatarios, pero el servidor rechazó: " + ", ".join(refused)
         )

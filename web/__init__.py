@@ -20,6 +20,7 @@ from . import (
     derivations,
     errors,
     inbox,
+    inputs,
     intake,
     lookup,
     modeler,
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     proxies = _trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))  # checked before anything is built
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
+    app.url_map.converters["id"] = inputs.IdConverter  # before the blueprints: their routes use it
     dates.init_app(app)
     staff = (
         inbox.bp,
@@ -56,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     apis = (api.bp, provider_api.bp, workbench_api.bp)
     for bp in (*apis, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
         app.register_blueprint(bp)
+    inputs.init_app(app)  # after the blueprints' upload limits, before the CSRF check reads the body
     auth.init_app(app, csrf_exempt=apis)  # the workbench API checks CSRF itself for session requests
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]

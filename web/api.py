@@ -11,7 +11,8 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from engine.access import Actor
 from engine.clock import utcnow
-from engine.errors import EngineError, Unauthenticated
+from engine.errors import EngineError, InputRefused, Unauthenticated
+from engine.labels import CHANNELS
 from engine.mail import MailSettings
 from engine.services import attachments, cases, documents, notifications, tasks, transfers, users
 from engine.system import System
@@ -63,9 +64,18 @@ def _actor() -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("falta el encabezado Authorization: Bearer <token>")
+    channel = _channel()
     with _system().db.reading() as s:
         user = users.user_for_token(s, token.strip())
-        return users.actor_of(user, channel=request.headers.get("X-Channel") or None)
+        return users.actor_of(user, channel=channel)
+
+
+def _channel() -> str | None:
+    """The X-Channel header (how the case reached the caller, for the bitácora): one of the channels."""
+    channel = request.headers.get("X-Channel") or None
+    if channel is not None and channel not in CHANNELS:
+        raise InputRefused(f"X-Channel debe ser uno de: {', '.join(CHANNELS)}")
+    return channel
 
 
 def _body() -> dict[str, Any]:
@@ -192,7 +202,7 @@ _MIME = {
 }
 
 
-@bp.get("/v1/documents/<int:doc_id>.<kind>")
+@bp.get("/v1/documents/<id:doc_id>.<kind>")
 def download_document(doc_id: int, kind: str) -> Response:
     if kind not in _MIME:
         raise BadRequest("formato desconocido: use .docx o .pdf")
@@ -204,7 +214,7 @@ def download_document(doc_id: int, kind: str) -> Response:
     return resp
 
 
-@bp.post("/v1/documents/<int:doc_id>/send")
+@bp.post("/v1/documents/<id:doc_id>/send")
 def send_document(doc_id: int) -> Response:
     actor, body = _actor(), _body()
     to = body.get("to")
@@ -239,7 +249,7 @@ def upload_attachment(folio: str) -> Response:
     return resp
 
 
-@bp.get("/v1/attachments/<int:attachment_id>")
+@bp.get("/v1/attachments/<id:attachment_id>")
 def download_attachment(attachment_id: int) -> Response:
     actor = _actor()
     with _system().db.reading() as s:

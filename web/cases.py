@@ -158,7 +158,7 @@ def regenerate(folio: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/documentos/<int:doc_id>.<kind>")
+@bp.get("/documentos/<id:doc_id>.<kind>")
 def download(doc_id: int, kind: str) -> Response:
     if kind not in _MIME:
         abort(404)
@@ -169,7 +169,7 @@ def download(doc_id: int, kind: str) -> Response:
     return resp
 
 
-@bp.get("/adjuntos/<int:attachment_id>")
+@bp.get("/adjuntos/<id:attachment_id>")
 def attachment(attachment_id: int) -> Response:
     """A file attached to a case, saved by the browser (never shown inline); 404 outside the actor's scope."""
     with _system().db.reading() as s:
@@ -177,7 +177,7 @@ def attachment(attachment_id: int) -> Response:
     return uploads.file_response(name, mime, body)
 
 
-@bp.post("/casos/<folio>/documentos/<int:doc_id>/enviar")
+@bp.post("/casos/<folio>/documentos/<id:doc_id>/enviar")
 def send(folio: str, doc_id: int) -> ResponseReturnValue:
     to = [x.strip() for x in request.form.get("to", "").split(",") if x.strip()]
     settings = current_app.config.get("MAIL_SETTINGS") or MailSettings.from_env()

@@ -56,7 +56,7 @@ def derivation_incidents() -> Response:
         return _json({"incidents": derivation_outbox.list_incidents(s, actor)})
 
 
-@bp.post("/v1/derivations/deliveries/<int:delivery_id>/retry")
+@bp.post("/v1/derivations/deliveries/<id:delivery_id>/retry")
 def retry_delivery(delivery_id: int) -> Response:
     """Reintentar ahora: the failed delivery goes back to the queue and is sent at once."""
     actor = _actor()

@@ -150,7 +150,7 @@ def incidents() -> ResponseReturnValue:
     return render_template("derivations/incidents.html", incidents=rows)
 
 
-@bp.post("/derivaciones/envios/<int:delivery_id>/reintentar")
+@bp.post("/derivaciones/envios/<id:delivery_id>/reintentar")
 @roles_required(*INCIDENT_ROLES)
 def retry(delivery_id: int) -> ResponseReturnValue:
     """Reintentar ahora: back in the queue, then one send at once (outside any case transaction)."""

@@ -49,11 +49,28 @@ def _engine_error(err: EngineError) -> Any:
     return render_template("error.html", title=err.title, detail=err.detail), err.status
 
 
+# Werkzeug's own errors (no route, method not allowed, body too large ...) in the users' language.
+_HTTP_SPANISH = {
+    400: ("Solicitud mal formada", "El servidor no pudo leer la solicitud."),
+    404: ("No encontrado", "No existe nada en esta dirección."),
+    405: ("Método no permitido", "Esta dirección no admite el método {method}."),
+    413: ("Solicitud demasiado grande", "El contenido enviado supera el tamaño máximo admitido."),
+    415: ("Tipo de contenido no admitido", "El servidor no admite el tipo de contenido enviado."),
+}
+
+
 def _http_error(err: HTTPException) -> Any:
     status = err.code or 500
+    title, detail = err.name, err.description or err.name
+    if status in _HTTP_SPANISH and err.description == type(err).description:  # not a message of ours
+        title, detail = _HTTP_SPANISH[status]
+        detail = detail.format(method=request.method)
+    kept = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}  # e.g. Allow on a 405
     if _wants_json():
-        return problem(status, err.name, err.description or err.name)
-    return render_template("error.html", title=err.name, detail=err.description), status
+        resp = problem(status, title, detail)
+        resp.headers.update(kept)
+        return resp
+    return render_template("error.html", title=title, detail=detail), status, kept
 
 
 def _unexpected(err: Exception) -> Any:

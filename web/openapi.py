@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from engine.inputs import MAX_ID
 from engine.labels import CHANNELS, KINDS
 
 from . import openapi_derivations, openapi_provider, openapi_workbench
@@ -13,6 +14,21 @@ _STR = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
 _NULL_DATE = {"type": ["string", "null"], "format": "date"}
+# Text the endpoint trims before using it: at least one character that is not white space.
+_TEXT = {"type": "string", "pattern": r"\S"}
+_ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}  # a row id in the path (<id:...> routes)
+_UPLOAD = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -183,8 +199,26 @@ def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
-def _path(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": _STR}
+def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or _STR}
+
+
+_CHANNEL_HEADER = {
+    "name": "X-Channel",
+    "in": "header",
+    "required": False,
+    "description": "canal por el que llegó la gestión, para la bitácora (por defecto, el de la cuenta)",
+    "schema": _ref("Channel"),
+}
+
+
+def _with_channel_header(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every staff operation (bearer token) takes X-Channel."""
+    for operations in paths.values():
+        for operation in operations.values():
+            if operation.get("security") != []:
+                operation["parameters"] = [*operation.get("parameters", []), _CHANNEL_HEADER]
+    return paths
 
 
 def _paths() -> dict[str, Any]:
@@ -226,8 +260,16 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "Tareas abiertas a su alcance",
                 "parameters": [
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
-                    {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 500},
+                    },
+                    {
+                        "name": "offset",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 10_000_000},
+                    },
                 ],
                 "responses": {
                     "200": {
@@ -291,7 +333,7 @@ def _paths() -> dict[str, Any]:
                             "schema": {
                                 "type": "object",
                                 "required": ["letter"],
-                                "properties": {"letter": _STR},
+                                "properties": {"letter": {"type": "string", "minLength": 1}},
                             }
                         }
                     },
@@ -303,7 +345,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "Descargar una carta (.docx o .pdf)",
                 "parameters": [
-                    _path("doc_id"),
+                    _path("doc_id", _ID),
                     {
                         "name": "kind",
                         "in": "path",
@@ -317,7 +359,7 @@ def _paths() -> dict[str, Any]:
         "/api/v1/documents/{doc_id}/send": {
             "post": {
                 "summary": "Enviar una carta por correo",
-                "parameters": [_path("doc_id")],
+                "parameters": [_path("doc_id", _ID)],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -325,14 +367,21 @@ def _paths() -> dict[str, Any]:
                             "schema": {
                                 "type": "object",
                                 "required": ["to"],
-                                "properties": {"to": {"type": "array", "items": _STR}},
+                                "properties": {
+                                    "to": {
+                                        "type": "array",
+                                        "minItems": 1,
+                                        "items": {"type": "string", "format": "email"},
+                                    }
+                                },
                             }
                         }
                     },
                 },
                 "responses": {
                     "200": {"description": "Enviada"},
-                    "422": _problem("Destinatarios inválidos"),
+                    "422": _problem("Destinatarios inválidos, o rechazados por el servidor de correo"),
+                    "502": _problem("El servidor de correo no está disponible o falló: no se envió"),
                     **auth_errors,
                 },
             }
@@ -365,6 +414,7 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "summary": "Subir un adjunto (multipart, campo 'file')",
                 "parameters": [_path("folio")],
+                "requestBody": _UPLOAD,
                 "responses": {
                     "201": {"description": "Adjunto guardado; use su id en los datos de una tarea"},
                     "422": _problem("Archivo no permitido"),
@@ -375,7 +425,7 @@ def _paths() -> dict[str, Any]:
         "/api/v1/attachments/{attachment_id}": {
             "get": {
                 "summary": "Descargar un adjunto",
-                "parameters": [_path("attachment_id")],
+                "parameters": [_path("attachment_id", _ID)],
                 "responses": {"200": {"description": "El archivo"}, **auth_errors},
             }
         },
@@ -393,8 +443,8 @@ def _paths() -> dict[str, Any]:
                 "summary": "Estado de su caso (público)",
                 "security": [],
                 "parameters": [
-                    {"name": "folio", "in": "query", "required": True, "schema": _STR},
-                    {"name": "rut", "in": "query", "required": True, "schema": _STR},
+                    {"name": "folio", "in": "query", "required": True, "schema": _TEXT},
+                    {"name": "rut", "in": "query", "required": True, "schema": _TEXT},
                 ],
                 "responses": {
                     "200": _ok("PublicStatus"),
@@ -423,7 +473,7 @@ def document() -> dict[str, Any]:
             "schemas": {**_schemas(), **openapi_provider.schemas(), **openapi_derivations.schemas()},
         },
         "paths": {
-            **_paths(),
+            **_with_channel_header(_paths()),
             **openapi_provider.paths(),
             **openapi_derivations.paths(),
             **openapi_workbench.paths(),

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.inputs import MAX_ID
+
 _STR = {"type": "string"}
+_ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}  # a row id in the path (<id:...> routes)
+_TEXT = {"type": "string", "pattern": r"\S"}  # trimmed by the endpoint: something besides white space
+_BASE64 = {
+    "type": "string",
+    "contentEncoding": "base64",
+    "pattern": r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -29,16 +38,28 @@ def schemas() -> dict[str, Any]:
             "reenviar el mismo evento no tiene un segundo efecto.",
             "required": ["event_id", "type"],
             "properties": {
-                "event_id": {"type": "string", "maxLength": 120},
+                "event_id": {**_TEXT, "maxLength": 120},
                 "type": {"type": "string", "enum": ["acknowledged", "answered"]},
-                "reference": {"type": "string", "description": "N° de ingreso en la institución"},
+                "reference": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "description": "N° de ingreso en la institución",
+                },
                 "result": {
                     "type": "string",
                     "enum": ["resolved", "returned"],
                     "description": "en answered: resolved cierra el caso (DERIVADO); returned lo devuelve",
                 },
-                "text": {"type": "string", "description": "respuesta al consumidor/a (resolved)"},
-                "reason": {"type": "string", "description": "motivo de la devolución (returned)"},
+                "text": {
+                    "type": "string",
+                    "maxLength": 8000,
+                    "description": "respuesta al consumidor/a (resolved)",
+                },
+                "reason": {
+                    "type": "string",
+                    "maxLength": 4000,
+                    "description": "motivo de la devolución (returned)",
+                },
                 "attachments": {
                     "type": "array",
                     "maxItems": 5,
@@ -46,9 +67,17 @@ def schemas() -> dict[str, Any]:
                     "items": {
                         "type": "object",
                         "required": ["filename", "content_base64"],
-                        "properties": {"filename": _STR, "content_base64": _STR},
+                        "properties": {"filename": _STR, "content_base64": _BASE64},
                     },
                 },
+            },
+            # answered names its result; resolved carries the text, returned the reason
+            "if": {"properties": {"type": {"const": "answered"}}},
+            "then": {
+                "required": ["result"],
+                "if": {"properties": {"result": {"const": "resolved"}}},
+                "then": {"required": ["text"], "properties": {"text": _TEXT}},
+                "else": {"required": ["reason"], "properties": {"reason": _TEXT}},
             },
         },
         "DerivationEventResult": {
@@ -131,7 +160,7 @@ def paths() -> dict[str, Any]:
         "/api/v1/derivations/deliveries/{delivery_id}/retry": {
             "post": {
                 "summary": "Reintentar ahora un envío fallido",
-                "parameters": [{"name": "delivery_id", "in": "path", "required": True, "schema": _STR}],
+                "parameters": [{"name": "delivery_id", "in": "path", "required": True, "schema": _ID}],
                 "responses": {
                     "200": {"description": "Reencolado; sent indica si salió en este intento"},
                     "401": _problem("Sin token"),

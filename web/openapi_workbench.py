@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.inputs import MAX_ID
+
 _STR = {"type": "string"}
+_VERSION = {"minimum": 1, "maximum": MAX_ID}  # a version number (the id of its row)
+_TEXT = {"type": "string", "pattern": r"\S"}  # trimmed by the endpoint: something besides white space
 _PROBLEMS = {
     "type": "array",
     "items": {
@@ -22,6 +26,11 @@ _CHANGES = {
 }
 _PUBLISHED = {"type": "object", "properties": {"version": {"type": "integer"}, "changes": _CHANGES}}
 _WB = "/api/v1/workbench"
+_FILE_FIELD = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}},
+}
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -93,7 +102,7 @@ def _draft_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Descartar el borrador: copia de una versión (por defecto la última)",
                 "requestBody": _body(
-                    {"type": "object", "properties": {"version": {"type": ["integer", "null"]}}}
+                    {"type": "object", "properties": {"version": {"type": ["integer", "null"], **_VERSION}}}
                 ),
                 "responses": {
                     "200": _json({"type": "object"}),
@@ -115,7 +124,7 @@ def _draft_paths() -> dict[str, Any]:
                     {
                         "type": "object",
                         "required": ["note"],
-                        "properties": {"note": _STR, "replace_newer": {"type": "boolean", "default": False}},
+                        "properties": {"note": _TEXT, "replace_newer": {"type": "boolean", "default": False}},
                     }
                 ),
                 "responses": {
@@ -143,7 +152,7 @@ def _version_paths() -> dict[str, Any]:
         f"{_WB}/versions/{{version_id}}/export": {
             "get": {
                 "summary": "Exportar una versión como zip de processes/, forms/ y letter_templates/",
-                "parameters": [_path("version_id", {"type": "integer"})],
+                "parameters": [_path("version_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID})],
                 "responses": {
                     "200": {"description": "El zip", "content": {"application/zip": {}}},
                     "404": _problem("Versión inexistente"),
@@ -154,7 +163,10 @@ def _version_paths() -> dict[str, Any]:
         f"{_WB}/import": {
             "post": {
                 "summary": "Importar un zip de contenido en mi borrador (reemplaza su contenido)",
-                "requestBody": {"required": True, "content": {"multipart/form-data": {}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"multipart/form-data": {"schema": _FILE_FIELD}},
+                },
                 "responses": {
                     "200": _json(_VALIDATION),
                     "422": _problem("Zip rechazado (rutas, enlaces, tamaños o archivos no permitidos)"),
@@ -169,8 +181,8 @@ _MIGRATION = {
     "type": "object",
     "required": ["from", "to"],
     "properties": {
-        "from": {"type": "integer"},
-        "to": {"type": "integer"},
+        "from": {"type": "integer", **_VERSION},
+        "to": {"type": "integer", **_VERSION},
         "dry_run": {"type": "boolean", "default": True},
         "folios": {"type": "array", "items": _STR},
     },
@@ -251,7 +263,11 @@ def _tool_paths() -> dict[str, Any]:
         f"{_WB}/templates/inspect": {
             "post": {
                 "summary": "Marcadores de una plantilla .docx (campo 'file', o ?id=<carta del borrador>)",
-                "parameters": [{"name": "id", "in": "query", "schema": _STR}],
+                "parameters": [{"name": "id", "in": "query", "schema": {"type": "string", "minLength": 1}}],
+                "requestBody": {
+                    "required": False,
+                    "content": {"multipart/form-data": {"schema": _FILE_FIELD}},
+                },
                 "responses": {
                     "200": _json(
                         {
@@ -269,7 +285,7 @@ def _tool_paths() -> dict[str, Any]:
                 "summary": "La plantilla del borrador completada con los datos de un caso (.docx)",
                 "parameters": [
                     _path("letter_id"),
-                    {"name": "folio", "in": "query", "required": True, "schema": _STR},
+                    {"name": "folio", "in": "query", "required": True, "schema": _TEXT},
                 ],
                 "responses": {
                     "200": {"description": "La carta de prueba (.docx)"},

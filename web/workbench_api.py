@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from engine import inputs
 from engine.access import Actor
 from engine.errors import Forbidden, Unauthenticated
 from engine.forms import Form
@@ -105,8 +106,9 @@ def delete_file(path: str) -> Response:
 @bp.post("/draft/reset")
 def reset() -> Response:
     actor, body = workbench_actor(), _object_body()
-    version = body.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+    raw = body.get("version")
+    version = None if raw is None else _version(raw)
+    if raw is not None and version is None:
         raise BadRequest('indique {"version": <número de versión>} o {"version": null} para la última')
     with _system().db.writing() as s:
         return _json(drafts.reset_draft(s, actor.username, version, _now()))
@@ -138,7 +140,7 @@ def list_versions() -> Response:
         return _json(versions.list_versions(s))
 
 
-@bp.get("/versions/<int:version_id>/export")
+@bp.get("/versions/<id:version_id>/export")
 def export_version(version_id: int) -> Response:
     workbench_actor()
     with _system().db.reading() as s:
@@ -160,9 +162,18 @@ def import_zip() -> Response:
     return _json({"ok": result.ok, "problems": result.problems, "files": sorted(files)})
 
 
+def _version(value: Any) -> int | None:
+    """A version number: an integer (JSON's 3.0 is one too) that a version's id can be; else None."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and inputs.is_id(value):
+        return value
+    return None
+
+
 def _version_arg(body: dict[str, Any], name: str) -> int:
-    value = body.get(name)
-    if not isinstance(value, int) or isinstance(value, bool):
+    value = _version(body.get(name))
+    if value is None:
         raise BadRequest(f'indique "{name}": el número de versión')
     return value
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import caselog, forms
+from .. import caselog, forms, inputs
 from ..access import Actor
 from ..caselog import LogEvent
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid, NotFound
@@ -278,14 +278,11 @@ def store_posted(
 def check_references(s: Session, case_id: int, form: Form, data: Mapping[str, Any]) -> None:
     """Refuse attachment ids that are not files of this case: FormInvalid "Adjunto desconocido."."""
     named = forms.file_ids(form, data)
-    wanted = {attachment_id for ids in named.values() for attachment_id in ids}
-    if not wanted:
+    if not named:
         return
-    known = set(
-        s.execute(
-            select(Attachment.id).where(Attachment.case_id == case_id, Attachment.id.in_(wanted))
-        ).scalars()
-    )
+    possible = {i for ids in named.values() for i in ids if inputs.is_id(i)}  # others name no row
+    query = select(Attachment.id).where(Attachment.case_id == case_id, Attachment.id.in_(possible))
+    known = set(s.execute(query).scalars()) if possible else set()
     problems = [FieldError(path, UNKNOWN) for path, ids in named.items() if not set(ids) <= known]
     if problems:
         raise FormInvalid(problems)

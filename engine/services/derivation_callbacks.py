@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import inputs
 from ..access import Actor
 from ..errors import Conflict, EngineError, NotFound, Unauthenticated
 from ..models import Agency, Case, Derivation, DerivationEvent
@@ -82,14 +83,24 @@ def _text(payload: Mapping[str, Any], name: str, limit: int) -> str:
     return value.strip()
 
 
-def parse_event(body: bytes) -> dict[str, Any]:
-    """The event as the process sees it; CallbackInvalid names what is wrong."""
+def _payload(body: bytes) -> dict[str, Any]:
+    """The body's JSON object, nothing in it the platform cannot store (engine/inputs.py)."""
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise CallbackInvalid("el cuerpo debe ser un objeto JSON en UTF-8") from None
+    except RecursionError:
+        raise CallbackInvalid(inputs.too_deep()) from None
     if not isinstance(payload, dict):
         raise CallbackInvalid("el cuerpo debe ser un objeto JSON")
+    if found := inputs.problem(payload):
+        raise CallbackInvalid(found)
+    return payload
+
+
+def parse_event(body: bytes) -> dict[str, Any]:
+    """The event as the process sees it; CallbackInvalid names what is wrong."""
+    payload = _payload(body)
     event_id, kind = _text(payload, "event_id", 120), payload.get("type")
     if not event_id:
         raise CallbackInvalid("falta 'event_id' (identificador único del evento)")

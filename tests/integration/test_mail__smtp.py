@@ -54,9 +54,9 @@ def test_an_unreachable_server_is_reported() -> None:
 
 def test_a_recipient_refused_by_the_server_is_reported(smtp: tuple[mail.MailSettings, Inbox]) -> None:
     settings, inbox = smtp
-    with pytest.raises(mail.MailFailed) as err:
+    with pytest.raises(mail.RecipientsRefused) as err:  # a wrong address (550), not a failing server
         mail.send_mail(settings, [f"nadie@{REFUSED_DOMAIN}"], "Prueba", "Hola")
-    assert f"nadie@{REFUSED_DOMAIN}" in err.value.detail
+    assert f"nadie@{REFUSED_DOMAIN}" in err.value.detail and err.value.status == 422
     assert inbox.received == []
 
 
@@ -65,9 +65,9 @@ def test_a_recipient_refused_by_the_server_is_reported(smtp: tuple[mail.MailSett
 )
 def test_a_malformed_address_is_refused_before_connecting(address: str) -> None:
     settings = mail.MailSettings(host="127.0.0.1", port=free_port(), timeout=5)  # nothing listens there
-    with pytest.raises(mail.MailFailed) as err:
+    with pytest.raises(mail.AddressInvalid) as err:  # the caller's mistake: 422, not a failing server
         mail.send_mail(settings, [address], "Prueba", "Hola")
-    assert "no se pudo conectar" not in err.value.detail
+    assert "no se pudo conectar" not in err.value.detail and err.value.status == 422
 
 
 def test_settings_come_from_the_environment() -> None:
