@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import Session
 
+from .errors import CaseNotFound
 from .models import Case, HumanTask
 from .roles import READ_ONLY, may_work
 
@@ -70,3 +72,11 @@ def can_work(actor: Actor, task: HumanTask) -> bool:
     if actor.role in REGIONAL:
         return task.region_code == actor.region_code
     return task.platform_code == actor.platform_code
+
+
+def find_case(s: Session, folio: str, actor: Actor) -> Case:
+    """The case with this folio if the actor may see it; otherwise CaseNotFound (never a leak)."""
+    case = s.execute(select(Case).where(Case.folio == folio, case_scope(actor))).scalar_one_or_none()
+    if case is None or not sees_case(actor, case):
+        raise CaseNotFound(f"no existe un caso con folio {folio} a su alcance")
+    return case

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from .errors import Conflict
 
 DEFAULT_URL = "sqlite:///instance/ventanilla.db"
+AFTER_COMMIT = "ventanilla.after_commit"  # Session.info key: work a transaction recorded for after its commit
+
+AfterCommit = Callable[[list[object]], None]
+
+
+def after_commit(s: Session, item: object) -> None:
+    """Hand ``item`` to the after-commit hook once this transaction commits (dropped on rollback)."""
+    s.info.setdefault(AFTER_COMMIT, []).append(item)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -43,6 +51,9 @@ class Database:
     engine: Engine
     read: sessionmaker[Session]
     write: sessionmaker[Session]
+    # Called with what a committed write transaction recorded through ``after_commit`` (the effects outbox's
+    # immediate kick); None leaves that work to the scheduler's poll. Never raises into the caller.
+    on_commit: AfterCommit | None = field(default=None)
 
     @property
     def dialect(self) -> str:
@@ -53,12 +64,16 @@ class Database:
         """One write transaction: commit on success, roll back on any error. Lock contention the database
         resolves by aborting us (deadlock, busy, serialization) is a Conflict: nothing was applied."""
         try:
-            with self.write() as s, s.begin():
-                yield s
+            with self.write() as s:
+                with s.begin():
+                    yield s
+                recorded = s.info.pop(AFTER_COMMIT, [])
         except OperationalError as err:
             if _is_contention(err):
                 raise Conflict("el caso está siendo modificado por otra acción; intente nuevamente") from err
             raise
+        if recorded and self.on_commit is not None:
+            self.on_commit(recorded)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

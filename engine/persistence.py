@@ -1,8 +1,8 @@
-"""Workflow state ⇄ database rows: one state document per case, projections and log, one transaction."""
+"""Workflow state ⇄ database rows: one state document per case and the projections queries read. It only
+stores and loads; what a step means for the business (letters, notices, derivations) is decided above it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import effects, runtime
-from .access import SYSTEM, Actor
-from .caselog import LogEvent, append_log
+from . import runtime
+from .caselog import LogEvent
 from .catalog import Catalog, ProcessInfo
 from .errors import CaseNotFound, Conflict
 from .labels import KINDS
@@ -65,76 +64,65 @@ def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded
     return Loaded(case, inst, cat, proc, wf, inst.revision, waits_of(wf))
 
 
-def create(
-    s: Session,
-    cat: Catalog,
-    proc: ProcessInfo,
-    case: Case,
-    wf: runtime.Workflow,
-    trail: runtime.Trail,
-    events: Sequence[LogEvent],
-    now: datetime,
-    actor: Actor = SYSTEM,
+def insert(
+    s: Session, cat: Catalog, proc: ProcessInfo, case: Case, wf: runtime.Workflow, now: datetime
 ) -> Loaded:
-    """Store a new case's first state, projections and log."""
-    state = runtime.dump(wf)
+    """Store a new case's first state (revision 1); its projections follow with ``project``."""
     inst = Instance(
         case_id=case.id,
         version_id=cat.version_id,
         process_id=proc.id,
-        state=state,
+        state=runtime.dump(wf),
         revision=1,
         completed=runtime.is_completed(wf),
         updated_at=now,
     )
     s.add(inst)
-    loaded = Loaded(case, inst, cat, proc, wf, 1, Waits())
-    append_log(s, case.id, events, now)
-    _project(s, loaded, trail, now, actor)
-    return loaded
+    return Loaded(case, inst, cat, proc, wf, 1, Waits())
 
 
-def save(
-    s: Session,
-    loaded: Loaded,
-    trail: runtime.Trail,
-    events: Sequence[LogEvent],
-    now: datetime,
-    actor: Actor = SYSTEM,
-) -> None:
-    """Write state (revision-checked: the loser of a race gets Conflict), projections and log together."""
-    state = runtime.dump(loaded.wf)
+def store_state(s: Session, loaded: Loaded, now: datetime, version_id: int | None = None) -> None:
+    """Write the state, revision-checked: the loser of a race gets Conflict and nothing of its step is kept.
+    ``version_id`` re-points the case to another content version (a migration)."""
+    values: dict[str, Any] = {
+        "state": runtime.dump(loaded.wf),
+        "revision": loaded.revision + 1,
+        "completed": runtime.is_completed(loaded.wf),
+        "updated_at": now,
+    }
+    if version_id is not None:
+        values["version_id"] = version_id
     result = s.execute(
         update(Instance)
         .where(Instance.case_id == loaded.case.id, Instance.revision == loaded.revision)
-        .values(
-            state=state,
-            revision=loaded.revision + 1,
-            completed=runtime.is_completed(loaded.wf),
-            updated_at=now,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("otra acción modificó este caso al mismo tiempo; recargue e intente nuevamente")
     loaded.revision += 1
-    append_log(s, loaded.case.id, events, now)
-    _project(s, loaded, trail, now, actor)
 
 
-def _project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime, actor: Actor) -> None:
+@dataclass(frozen=True)
+class Projected:
+    """The log entries a step's projection implies: the events the process went through (timers, messages,
+    ends) and what changed on the case row (stage, closure)."""
+
+    trail: list[LogEvent]
+    case: list[LogEvent]
+
+
+def project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> Projected:
     """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions.
     Only the difference with what the workflow waited on when loaded is written: no reads needed."""
     copied_before = task_copy(loaded.case)
-    extra = _project_case(loaded, now)
+    case_events = _project_case(loaded, now)
     _record_visited(loaded.instance, trail)
     _project_tasks(s, loaded, now, copied_before)
     _project_timers(s, loaded)
     _project_subscriptions(s, loaded)
     loaded.before = waits_of(loaded.wf)
-    after = runtime.variables(loaded.wf)
-    effects_log = effects.apply(s, loaded.catalog, loaded.case, trail, after, actor, now)
-    append_log(s, loaded.case.id, _trail_events(trail) + effects_log + extra, now)
+    return Projected(_trail_events(trail), case_events)
 
 
 def _record_visited(inst: Instance, trail: runtime.Trail) -> None:

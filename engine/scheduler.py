@@ -10,7 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
-from .services import logins
+from .services import effects, logins
 from .services.derivation_outbox import send_due
 from .services.timers import fire_due_timers
 from .system import System
@@ -24,6 +24,9 @@ def _job(system: System, clock: Callable[[], datetime]) -> None:
     report = fire_due_timers(system.db, system.store, clock())
     if report.fired or report.failed:
         log.info("temporizadores: %s disparados, %s con error", report.fired, report.failed)
+    done = effects.run_due(system.db, clock())  # what a step's kick left (a crash, a failure): before sends
+    if done.done or done.failed:
+        log.info("efectos: %s realizados, %s con error", done.done, done.failed)
     sent = send_due(system.db, clock())  # the derivation outbox: sends happen here, never in a request
     if sent.sent or sent.failed:
         log.info("derivaciones: %s enviadas, %s con error", sent.sent, sent.failed)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from .db import Database, connect
+from .services import effects
 from .store import CatalogStore
 
 
@@ -14,6 +16,11 @@ class System:
     store: CatalogStore
 
 
-def build(database_url: str | None = None) -> System:
-    """Connect to the database (default: SQLite under instance/) with an empty catalog cache."""
-    return System(db=connect(database_url), store=CatalogStore())
+def build(database_url: str | None = None, kick_effects: bool = True) -> System:
+    """Connect to the database (default: SQLite under instance/) with an empty catalog cache. With
+    ``kick_effects`` the process carries out each committed step's effects (letters) right after its commit;
+    without it they wait for a scheduler's poll (any process's)."""
+    db = connect(database_url)
+    if kick_effects:
+        db.on_commit = partial(effects.run_committed, db)
+    return System(db=db, store=CatalogStore())

@@ -19,6 +19,7 @@ from .cases import (
 )
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
+from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "LogEntry",
     "LoginAttempt",
     "Notification",
+    "OutboxEntry",
     "Platform",
     "Provider",
     "Region",

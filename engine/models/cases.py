@@ -213,7 +213,8 @@ class LogEntry(Base):
 
 
 class Document(Base):
-    """A letter generated for a case (.docx always; PDF produced on first request and kept)."""
+    """A letter of a case. The step that asks for it stores its context (the case's data at that moment);
+    the .docx is rendered from it after the step commits (the outbox), the PDF on first request; both kept."""
 
     __tablename__ = "documents"
     __table_args__ = {"sqlite_autoincrement": True}
@@ -223,7 +224,8 @@ class Document(Base):
     title: Mapped[str] = mapped_column(String(200))
     element_id: Mapped[str | None] = mapped_column(String(120))
     version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
-    docx: Mapped[bytes] = mapped_column(LargeBinary)
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what the template is rendered with
+    docx: Mapped[bytes | None] = mapped_column(LargeBinary)  # None until the outbox has rendered it
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     generated_at: Mapped[datetime]
     generated_by: Mapped[str] = mapped_column(String(80))

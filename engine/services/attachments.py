@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import caselog, forms, inputs
-from ..access import Actor
+from ..access import Actor, find_case
 from ..caselog import LogEvent
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid, NotFound
 from ..forms import Form
@@ -336,14 +336,14 @@ def add_to_case(
     s: Session, folio: str, upload: tuple[str, str, bytes], actor: Actor, now: datetime
 ) -> AttachmentView:
     """Attach one file to a case the actor may see (the API uploads first, then names the id in a form)."""
-    case = cases.find_case(s, folio, actor)
+    case = find_case(s, folio, actor)
     [row] = _store(s, case.id, [upload], actor, now, None, "file")
     return _view(row, case.folio or folio)
 
 
 def list_attachments(s: Session, folio: str, actor: Actor) -> list[AttachmentView]:
     """The files of a case the actor may see, oldest first (the bytes are not loaded)."""
-    case = cases.find_case(s, folio, actor)
+    case = find_case(s, folio, actor)
     rows = s.execute(
         select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
     ).scalars()
@@ -361,7 +361,7 @@ def attachment_file(s: Session, attachment_id: int, actor: Actor) -> tuple[str, 
     if row is None:
         raise missing
     try:
-        cases.find_case(s, row[1] or "", actor)
+        find_case(s, row[1] or "", actor)
     except CaseNotFound:
         raise missing from None  # same answer as a missing id: nothing about the case is revealed
     attachment: Attachment = row[0]

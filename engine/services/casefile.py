@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import form_prefill
-from ..access import Actor, can_work
+from ..access import Actor, can_work, find_case
 from ..catalog import Catalog
 from ..errors import NotFound
 from ..forms import Form
 from ..models import HumanTask, Instance, Platform
 from ..store import CatalogStore
 from . import providers
-from .cases import CaseDetail, case_detail, find_case, kind_labels
+from .cases import CaseDetail, case_detail, kind_labels
 from .documents import DocumentView, list_documents
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import caselog, deadlines, forms, persistence, runtime, rut
-from ..access import SYSTEM, Actor, case_scope, sees_case
+from .. import caselog, deadlines, forms, rut
+from ..access import SYSTEM, Actor, find_case
 from ..caselog import LogEvent
 from ..catalog import Catalog, ProcessInfo
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid
@@ -19,7 +19,7 @@ from ..labels import CHANNELS, KINDS, label
 from ..models import Case, HumanTask, LogEntry, Platform, Timer
 from ..roles import CASE_STAFF
 from ..store import CatalogStore
-from . import providers
+from . import providers, steps
 
 DEFAULT_PROCESS = "caso"
 
@@ -156,8 +156,6 @@ def open_case(
         "region": case.region_code,
         "platform_name": platform.name,
     }
-    trail = runtime.Trail()
-    wf = runtime.start(proc.definition, start_data, now, trail)
     intake = LogEvent(
         "intake",
         f"Ingreso de {kind_label(case.kind, proc)} por canal {label(CHANNELS, case.channel)}",
@@ -167,7 +165,7 @@ def open_case(
         data=clean,
         public=True,
     )
-    persistence.create(s, cat, proc, case, wf, trail, [intake], now, actor)
+    steps.start(s, cat, proc, case, start_data, [intake], actor, now)
     return summarize(case, now)
 
 
@@ -212,14 +210,6 @@ def kind_labels(cat: Catalog) -> dict[str, str]:
         if form is not None and "kind" not in form.schema.get("properties", {}):
             labels[proc.id] = proc.name
     return labels
-
-
-def find_case(s: Session, folio: str, actor: Actor) -> Case:
-    """The case with this folio if the actor may see it; otherwise CaseNotFound (never a leak)."""
-    case = s.execute(select(Case).where(Case.folio == folio, case_scope(actor))).scalar_one_or_none()
-    if case is None or not sees_case(actor, case):
-        raise CaseNotFound(f"no existe un caso con folio {folio} a su alcance")
-    return case
 
 
 def case_detail(s: Session, folio: str, actor: Actor, now: datetime) -> CaseDetail:

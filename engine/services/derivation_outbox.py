@@ -22,11 +22,12 @@ from ..caselog import LogEvent
 from ..db import Database
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import Agency, Case, Derivation, DerivationDelivery, Document, Notification, User
+from . import outbox
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Ventanilla-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-MAX_BACKOFF = timedelta(hours=1)
+LETTER_WAIT = timedelta(seconds=30)  # an oficio not rendered yet: look again soon, without counting a try
 INCIDENT_VIEWERS = frozenset({"supervisor", "abogado", "integrador", "admin_plataformas", "nivel_central"})
 RETRIERS = frozenset({"supervisor", "abogado", "integrador", "admin_plataformas", "sistema"})
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -78,11 +79,6 @@ def _positive(env: Mapping[str, str], name: str, default: float) -> float:
     return default
 
 
-def backoff(attempts: int) -> timedelta:
-    """Delay before the next try: 1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd … failure, at most 1 hour."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
 @dataclass(frozen=True)
 class Claimed:
     """What one send needs, copied out of the claiming transaction."""
@@ -107,40 +103,27 @@ class OutboxReport:
 
 def due_ids(db: Database, now: datetime, limit: int = 50) -> list[int]:
     """Deliveries waiting to be (re)sent whose time has come."""
-    with db.reading() as s:
-        return list(
-            s.execute(
-                select(DerivationDelivery.id)
-                .where(DerivationDelivery.status == "pending", DerivationDelivery.next_attempt_at <= now)
-                .order_by(DerivationDelivery.next_attempt_at)
-                .limit(limit)
-            ).scalars()
-        )
+    return outbox.due_ids(db, DerivationDelivery, now, limit)
 
 
 def _claim(db: Database, delivery_id: int, now: datetime, lease: timedelta) -> Claimed | None:
     """Take one due delivery for this process (row lock, SKIP LOCKED), pushing its next try past the lease
     so no other worker sends it meanwhile; None when someone else has it or it is no longer due."""
     with db.writing() as s:
-        row = s.execute(
-            select(DerivationDelivery)
-            .where(
-                DerivationDelivery.id == delivery_id,
-                DerivationDelivery.status == "pending",
-                DerivationDelivery.next_attempt_at <= now,
-            )
-            .with_for_update(skip_locked=True)
-        ).scalar_one_or_none()
+        row = outbox.lock_due(s, DerivationDelivery, delivery_id, now)
         if row is None:
             return None
-        row.next_attempt_at = now + lease
+        outbox.lease(row, now, lease)
         d = s.get(Derivation, row.derivation_id)
         agency = s.get(Agency, d.agency_code) if d else None
         case = s.get(Case, d.case_id) if d else None
         if d is None or agency is None or case is None:
             return None
         doc = s.get(Document, row.document_id) if row.document_id else None
-        attached = (f"{case.folio}-{doc.letter_id}.docx", doc.docx) if doc else None
+        if doc is not None and doc.docx is None:  # its oficio is still being rendered (effects outbox)
+            outbox.lease(row, now, LETTER_WAIT)
+            return None
+        attached = (f"{case.folio}-{doc.letter_id}.docx", doc.docx) if doc and doc.docx else None
         return Claimed(
             row.id,
             d.id,
@@ -233,7 +216,7 @@ def _record(
             row.status, row.failed_at, row.last_error = "failed", now, error[:2000]
             event = _open_incident(s, d, row, error, now)
         else:
-            row.last_error, row.next_attempt_at = error[:2000], now + backoff(row.attempts)
+            row.last_error, row.next_attempt_at = error[:2000], now + outbox.backoff(row.attempts)
             event = LogEvent(
                 "derivation_retry",
                 f"Falló el envío a {d.agency_code} (intento {row.attempts}): {error}; "

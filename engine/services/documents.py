@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import caselog, deadlines, letters, mail, pdf, persistence, runtime, rut
-from ..access import Actor
+from ..access import Actor, find_case
 from ..caselog import LogEvent
 from ..catalog import Catalog
+from ..db import Database
 from ..errors import EngineError, Forbidden, NotFound
 from ..labels import CHANNELS, KINDS, label
-from ..models import Case, Comuna, Document, Platform, Region, User
+from ..models import Case, Comuna, ContentFile, Document, Platform, Region, User
 from ..roles import ROLES
 from ..store import CatalogStore
-from .cases import find_case
+from . import outbox
+
+LETTER = "letter"  # the outbox entry that renders a recorded letter
 
 MONTHS = (
     "enero",
@@ -130,7 +134,7 @@ def letter_context(
     }
 
 
-def generate(
+def record_letter(
     s: Session,
     cat: Catalog,
     case: Case,
@@ -140,36 +144,74 @@ def generate(
     now: datetime,
     element_id: str | None = None,
 ) -> Document:
-    """Render one letter of the case's content version and store it on the case."""
-    template = cat.files.get(f"letter_templates/{letter_id}.docx")
-    if template is None:
+    """Record one letter of the case's content version: its context is fixed now (the case as it is in this
+    step), the .docx is rendered after the commit (the outbox). The row has its id on return."""
+    if f"letter_templates/{letter_id}.docx" not in cat.files:
         raise NotFound(f"la carta '{letter_id}' no existe en la versión del caso")
-    body = letters.render(template, letter_context(s, case, data, actor, now))
     doc = Document(
         case_id=case.id,
         letter_id=letter_id,
         title=letter_id.replace("_", " ").capitalize(),
         element_id=element_id,
         version_id=cat.version_id,
-        docx=body,
+        context=_storable(letter_context(s, case, data, actor, now)),
+        docx=None,
         pdf=None,
         generated_at=now,
         generated_by=actor.username,
     )
     s.add(doc)
+    s.flush()  # the id: a derivation's delivery and the outbox entry refer to it
+    outbox.enqueue(s, LETTER, now, case_id=case.id, document_id=doc.id)
     return doc
+
+
+def _storable(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The context as JSON keeps it (a value JSON cannot hold is printed as the template would print it)."""
+    return json.loads(json.dumps(context, default=str))  # type: ignore[no-any-return]
+
+
+def render_document(db: Database, doc_id: int) -> None:
+    """Render a recorded letter's .docx from its stored context, outside any transaction; idempotent (a
+    letter already rendered is left as it is, and of two renders at once only one is kept)."""
+    with db.reading() as s:
+        doc = s.get(Document, doc_id)
+        if doc is None or doc.docx is not None:
+            return
+        template, context = _template_of(s, doc), doc.context
+    body = letters.render(template, context or {})
+    with db.writing() as s:
+        s.execute(
+            update(Document)
+            .where(Document.id == doc_id, Document.docx.is_(None))
+            .values(docx=body)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _template_of(s: Session, doc: Document) -> bytes:
+    """The letter's template in the content version it was recorded with (versions are immutable)."""
+    template = s.execute(
+        select(ContentFile.body).where(
+            ContentFile.version_id == doc.version_id,
+            ContentFile.path == f"letter_templates/{doc.letter_id}.docx",
+        )
+    ).scalar_one_or_none()
+    if template is None or doc.context is None:
+        raise NotFound(f"la carta '{doc.letter_id}' no se puede generar: falta su plantilla o sus datos")
+    return template
 
 
 def generate_for_case(
     s: Session, store: CatalogStore, folio: str, letter_id: str, actor: Actor, now: datetime
 ) -> DocumentView:
-    """Generate (or regenerate) a letter on demand from the case's current process data."""
+    """Generate (or regenerate) a letter on demand from the case's current process data; it is rendered
+    right after this transaction commits."""
     case = find_case(s, folio, actor)
     if actor.read_only:
         raise Forbidden("su perfil es de solo lectura")
     loaded = persistence.load(s, store, case.id, now)
-    doc = generate(s, loaded.catalog, case, letter_id, runtime.variables(loaded.wf), actor, now)
-    s.flush()
+    doc = record_letter(s, loaded.catalog, case, letter_id, runtime.variables(loaded.wf), actor, now)
     caselog.append_log(
         s,
         case.id,
@@ -219,9 +261,12 @@ def _document(s: Session, doc_id: int, actor: Actor) -> tuple[Document, Case]:
 
 
 def document_file(s: Session, doc_id: int, kind: str, actor: Actor) -> tuple[str, bytes]:
-    """(file name, bytes) of a document as .docx or PDF; the PDF is produced once and kept."""
+    """(file name, bytes) of a document as .docx or PDF; the PDF is produced once and kept. A letter the
+    outbox has not rendered yet is rendered here, for whoever asks first."""
     doc, case = _document(s, doc_id, actor)
     name = f"{case.folio}-{doc.letter_id}"
+    if doc.docx is None:
+        doc.docx = letters.render(_template_of(s, doc), doc.context or {})
     if kind == "docx":
         return f"{name}.docx", doc.docx
     if doc.pdf is None:
@@ -240,7 +285,7 @@ def send_document(
         name, body = document_file(s, doc_id, "pdf", actor)
         mime = "application/pdf"
     except pdf.PdfUnavailable:
-        name, body = f"{case.folio}-{doc.letter_id}.docx", doc.docx
+        name, body = document_file(s, doc_id, "docx", actor)
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     subject = f"{doc.title} — caso {case.folio}"
     text = f"Adjuntamos {doc.title.lower()} correspondiente al caso {case.folio}.\n\nVentanilla única"

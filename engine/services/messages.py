@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import persistence, runtime
+from .. import runtime
 from ..access import Actor
 from ..caselog import LogEvent
 from ..errors import CaseNotFound, Conflict
 from ..models import Case, Subscription
+from ..persistence import Loaded
 from ..store import CatalogStore
+from . import steps
 
 
 def deliver_message(
@@ -43,19 +45,22 @@ def deliver_message(
     )
     if not waiting:
         raise Conflict(f"el caso {folio} no está esperando el mensaje '{message}'")
-    loaded = persistence.load(s, store, case.id, now)
-    trail = runtime.Trail()
-    if runtime.catch_message(loaded.wf, message, payload, trail) == 0:
-        raise Conflict(f"el caso {folio} no está esperando el mensaje '{message}'")
-    for sub in waiting:
-        sub.status = "received"
-    event = LogEvent(
-        "message_received",
-        f"Mensaje recibido: {message}",
-        actor=actor.username,
-        role=actor.role,
-        channel=actor.channel,
-        element_id=waiting[0].element_id,
-        data=dict(payload),
-    )
-    persistence.save(s, loaded, trail, [event], now, actor)
+
+    def act(loaded: Loaded, trail: runtime.Trail) -> list[LogEvent]:
+        if runtime.catch_message(loaded.wf, message, payload, trail) == 0:
+            raise Conflict(f"el caso {folio} no está esperando el mensaje '{message}'")
+        for sub in waiting:
+            sub.status = "received"
+        return [
+            LogEvent(
+                "message_received",
+                f"Mensaje recibido: {message}",
+                actor=actor.username,
+                role=actor.role,
+                channel=actor.channel,
+                element_id=waiting[0].element_id,
+                data=dict(payload),
+            )
+        ]
+
+    steps.advance(s, store, case.id, act, actor, now)

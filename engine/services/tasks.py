@@ -10,15 +10,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import caselog, form_prefill, forms, persistence, runtime
+from .. import caselog, form_prefill, forms, runtime
 from ..access import Actor, can_work, task_scope
 from ..caselog import LogEvent
 from ..errors import Conflict, Forbidden, TaskNotFound, TaskNotReady
 from ..forms import Form
 from ..models import Case, HumanTask, Instance
+from ..persistence import Loaded
 from ..roles import WORKERS
 from ..store import CatalogStore
-from . import attachments, derivations, providers
+from . import attachments, derivations, providers, steps
 
 
 class FourEyes(Forbidden):
@@ -150,8 +151,39 @@ def complete_task(
     """Validate and complete one open human task, then advance the process. Raises TaskNotReady, FormInvalid,
     Conflict (another writer won the race; nothing of this call is applied)."""
     task, case = _workable(s, task_id, actor)
-    loaded = persistence.load(s, store, case.id, now)
-    spiff_task = runtime.ready_human_task(loaded.wf, task_id)
+
+    def act(loaded: Loaded, trail: runtime.Trail) -> list[LogEvent]:
+        spiff_task = runtime.ready_human_task(loaded.wf, task_id)
+        clean = _clean_submission(s, loaded, task, case, spiff_task, data, actor)
+        runtime.complete(loaded.wf, spiff_task, clean, trail)
+        task.status, task.closed_at, task.closed_by = "completed", now, actor.username
+        task.assignee = task.assignee or actor.username
+        return [
+            LogEvent(
+                "task_completed",
+                f"Tarea completada: {task.name}",
+                actor=actor.username,
+                role=actor.role,
+                channel=actor.channel,
+                element_id=task.element_id,
+                data=clean,
+            )
+        ]
+
+    steps.advance(s, store, case.id, act, actor, now)
+    return _view(task, case)
+
+
+def _clean_submission(
+    s: Session,
+    loaded: Loaded,
+    task: HumanTask,
+    case: Case,
+    spiff_task: Any,
+    data: Mapping[str, Any],
+    actor: Actor,
+) -> dict[str, Any]:
+    """The submission as the task's form validates it, with what the registries and four eyes add."""
     form = loaded.catalog.form(task.form_id) if task.form_id else None
     clean = forms.validate(form, data) if form else {}
     if form:
@@ -162,21 +194,7 @@ def complete_task(
     )
     if closer:
         clean["cierre_propuesto_por"] = closer
-    trail = runtime.Trail()
-    runtime.complete(loaded.wf, spiff_task, clean, trail)
-    task.status, task.closed_at, task.closed_by = "completed", now, actor.username
-    task.assignee = task.assignee or actor.username
-    done = LogEvent(
-        "task_completed",
-        f"Tarea completada: {task.name}",
-        actor=actor.username,
-        role=actor.role,
-        channel=actor.channel,
-        element_id=task.element_id,
-        data=clean,
-    )
-    persistence.save(s, loaded, trail, [done], now, actor)
-    return _view(task, case)
+    return clean
 
 
 def complete_task_with_files(

@@ -8,14 +8,16 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .. import persistence, runtime
-from ..access import Actor
+from .. import runtime
+from ..access import Actor, find_case
 from ..caselog import LogEvent
 from ..errors import EngineError, Forbidden
-from ..models import HumanTask, Notification, Platform, User
+from ..models import Case, HumanTask, Notification, Platform, User
+from ..persistence import Loaded
 from ..roles import CASE_STAFF, may_work
 from ..store import CatalogStore
-from .cases import CaseSummary, find_case, summarize
+from . import steps
+from .cases import CaseSummary, summarize
 
 
 class TransferInvalid(EngineError):
@@ -72,9 +74,20 @@ def transfer_case(
         raise TransferInvalid("indique el motivo del traspaso (al menos 5 caracteres)")
     case = find_case(s, folio, actor)
     dest = _destination(s, to_platform, to_user)
-    loaded = persistence.load(s, store, case.id, now)
-    runtime.set_variables(loaded.wf, {"region": dest.platform.region_code, "platform": dest.platform.code})
     before = {"platform": case.platform_code, "region": case.region_code}
+
+    def act(loaded: Loaded, trail: runtime.Trail) -> list[LogEvent]:
+        where = {"region": dest.platform.region_code, "platform": dest.platform.code}
+        runtime.set_variables(loaded.wf, where)
+        _move(s, case, dest, reason, now)
+        return [_moved(case, dest, before, reason, actor)]
+
+    steps.advance(s, store, case.id, act, actor, now)
+    return summarize(case, now)
+
+
+def _move(s: Session, case: Case, dest: Destination, reason: str, now: datetime) -> None:
+    """The case row and its open tasks go to the destination (a named person gets them and a notice)."""
     case.platform_code, case.region_code = dest.platform.code, dest.platform.region_code
     s.execute(
         update(HumanTask)
@@ -89,10 +102,13 @@ def transfer_case(
                 username=dest.user.username,
                 case_id=case.id,
                 created_at=now,
-                message=f"Se le traspasó el caso {folio}: {reason.strip()}"[:300],
+                message=f"Se le traspasó el caso {case.folio}: {reason.strip()}"[:300],
             )
         )
-    moved = LogEvent(
+
+
+def _moved(case: Case, dest: Destination, before: dict[str, str], reason: str, actor: Actor) -> LogEvent:
+    return LogEvent(
         "transfer",
         f"Traspaso a {dest.platform.name}" + (f" ({dest.user.username})" if dest.user else ""),
         actor=actor.username,
@@ -108,8 +124,6 @@ def transfer_case(
             "reason": reason.strip(),
         },
     )
-    persistence.save(s, loaded, runtime.Trail(), [moved], now, actor)
-    return summarize(case, now)
 
 
 def _assign(s: Session, case_id: int, user: User) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -10,10 +11,12 @@ from ... import rut
 from ...access import Actor
 from ...models import Provider as ProviderRow
 from ...models import User
-from ...system import System
 from .. import providers, users
 from .content import PROVIDERS, Provider
 from .staff import PASSWORD
+
+if TYPE_CHECKING:  # the composition root (it wires these services); typing only
+    from ...system import System
 
 
 def username_of(company: Provider) -> str:

@@ -6,12 +6,11 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import deadlines, refdata
 from ...access import Actor
 from ...clock import CHILE
-from ...system import System
 from .content import (
     FIRST_NAMES,
     OUT_OF_SCOPE,
@@ -24,6 +23,9 @@ from .content import (
     table_rows,
     to_ascii,
 )
+
+if TYPE_CHECKING:  # the composition root (it wires these services); typing only
+    from ...system import System
 
 DAYS = 120  # cases are opened over the last DAYS days before the ``now`` given to load_demo
 

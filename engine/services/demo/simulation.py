@@ -6,19 +6,22 @@ import heapq
 import random
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from ... import deadlines
 from ...clock import CHILE
 from ...models import Case, HumanTask, Timer
-from ...system import System
 from .. import cases, tasks
 from ..timers import fire_due_timers
 from .companies import ensure_companies
 from .population import DAYS, Plan, Sim, later, plan_population
 from .staff import actors, ensure_users
 from .steps import STEPS, OpenTask, company_answers, transfer
+
+if TYPE_CHECKING:  # the composition root (it wires these services); typing only
+    from ...system import System
 
 # Business days from a task's creation until its person completes it (uniform between the two).
 DELAYS: Mapping[str, tuple[float, float]] = {

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ... import refdata
 from ...access import Actor
 from ...models import User
-from ...system import System
 from .. import users
 from .content import FIRST_NAMES, SURNAMES
+
+if TYPE_CHECKING:  # the composition root (it wires these services); typing only
+    from ...system import System
 
 PASSWORD = "demo-ventanilla"  # noqa: S105 - printed on purpose: demo accounts only
 USERS: list[tuple[str, str, str | None]] = [

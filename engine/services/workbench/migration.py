@@ -11,12 +11,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ... import runtime
+from ... import persistence, runtime
 from ...access import Actor
 from ...caselog import append_log, by
 from ...catalog import Catalog
 from ...db import Database
-from ...errors import Conflict, EngineError, NotFound
+from ...errors import EngineError, NotFound
 from ...models import Case, ContentVersion, HumanTask, Instance, Subscription
 from ...persistence import Loaded, load
 from ...store import CatalogStore
@@ -152,17 +152,10 @@ def migrate_case(
     if not verdict.safe:
         return verdict
     new = store.get(s, to_version)
-    wf = runtime.rebase(new.process(loaded.instance.process_id).definition, loaded.instance.state, now)
+    loaded.wf = runtime.rebase(new.process(loaded.instance.process_id).definition, loaded.instance.state, now)
     old_version = loaded.instance.version_id
-    result = s.execute(
-        update(Instance)
-        .where(Instance.case_id == case_id, Instance.revision == loaded.revision)
-        .values(version_id=to_version, state=runtime.dump(wf), revision=loaded.revision + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("otra acción modificó este caso al mismo tiempo; intente nuevamente")
-    _refresh_projections(s, case_id, wf)
+    persistence.store_state(s, loaded, now, version_id=to_version)
+    _refresh_projections(s, case_id, loaded.wf)
     summary = f"Caso migrado de la versión {old_version} a la versión {to_version} de los procesos"
     append_log(
         s, case_id, [by(actor, "migrated", summary, data={"from": old_version, "to": to_version})], now

@@ -1,20 +1,37 @@
-"""What completed elements ask for through their properties: log entries, letters, notifications."""
+"""What completed elements ask for through their BPMN properties — log entries, letters, notifications,
+derivations — recorded as rows in the step's transaction; what is slow (rendering a letter) is done after the
+commit from the outbox: at once by the process that committed, else by any process's scheduler."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import sandbox, spiff_adapter
-from .access import Actor
-from .caselog import LogEvent
-from .catalog import Catalog
-from .models import Case, HumanTask, Notification, User
-from .runtime import Completed, Trail, letter_ids, listed
+from .. import sandbox, spiff_adapter
+from ..access import Actor
+from ..caselog import LogEvent, append_log
+from ..catalog import Catalog
+from ..db import Database
+from ..errors import EngineError
+from ..models import Case, Document, HumanTask, Notification, OutboxEntry, User
+from ..runtime import Completed, Trail, letter_ids, listed
+from . import derivations, documents, outbox
+
+log = logging.getLogger(__name__)
+
+
+class EffectUnknown(EngineError):
+    """An outbox entry of a kind this version does not carry out (left failed, for staff to see)."""
+
+    status = 500
+    type = "/problems/effect-unknown"
+    title = "Efecto desconocido"
 
 
 def _evaluate(expression: str, data: Mapping[str, Any], now: datetime) -> Any:
@@ -116,12 +133,10 @@ def _notify(s: Session, case: Case, done: Completed, now: datetime) -> LogEvent:
 
 
 def _derivation_effects(
-    s: Session, case: Case, done: Completed, data: Mapping[str, Any], doc: Any, now: datetime
+    s: Session, case: Case, done: Completed, data: Mapping[str, Any], doc: Document | None, now: datetime
 ) -> list[LogEvent]:
     """``derivation`` (expression → agency code): derive the case, the element's letter is the oficio;
     ``derivation_status`` (expression → acknowledged/answered/returned): the open derivation moves on."""
-    from .services import derivations
-
     events: list[LogEvent] = []
     if "derivation" in done.props:
         code = str(_evaluate(done.props["derivation"], data, now))
@@ -133,13 +148,11 @@ def _derivation_effects(
     return events
 
 
-def apply(
+def record(
     s: Session, cat: Catalog, case: Case, trail: Trail, after: Mapping[str, Any], actor: Actor, now: datetime
 ) -> list[LogEvent]:
-    """Apply the effects of every element completed in a step; returns the log entries they produce.
+    """Record the effects of every element completed in a step; returns the log entries they produce.
     Letters see the element's data as it completed, completed by what the rest of the step set (``after``)."""
-    from .services import documents  # services sit above the engine core; imported here to avoid a cycle
-
     events: list[LogEvent] = []
     for done in trail.completed:
         if "log_event" in done.props:
@@ -147,7 +160,7 @@ def apply(
         doc = None
         for letter_id in _letters_due(done, now):
             data = {**after, **done.data}
-            doc = documents.generate(s, cat, case, letter_id, data, actor, now, done.element_id)
+            doc = documents.record_letter(s, cat, case, letter_id, data, actor, now, done.element_id)
             events.append(
                 LogEvent(
                     "letter_generated",
@@ -159,9 +172,86 @@ def apply(
                 )
             )
         if "derivation" in done.props or "derivation_status" in done.props:
-            if doc is not None:
-                s.flush()
             events.extend(_derivation_effects(s, case, done, {**after, **done.data}, doc, now))
         if "notify" in done.props:
             events.append(_notify(s, case, done, now))
     return events
+
+
+# After the commit: the outbox entries that effects recorded are carried out here.
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class EffectsReport:
+    done: int
+    failed: int
+
+
+def run_committed(db: Database, items: list[object]) -> None:
+    """The post-commit kick: carry out at once what a transaction just recorded (its step's ``now``). A
+    failure is recorded on the entry and retried by the scheduler; it never reaches the committed request."""
+    for entry in items:
+        if not isinstance(entry, OutboxEntry):
+            continue
+        try:
+            run_one(db, entry.id, entry.created_at)
+        except Exception:  # the step is committed: its effect waits for the scheduler instead
+            log.exception("efecto %s tras el commit", entry.id)
+
+
+def run_due(db: Database, now: datetime, limit: int = 100) -> EffectsReport:
+    """Carry out every due entry once; safe in several processes at once (claims with SKIP LOCKED)."""
+    done = failed = 0
+    for entry_id in outbox.due_ids(db, OutboxEntry, now, limit):
+        result = run_one(db, entry_id, now)
+        done += result is True
+        failed += result is False
+    return EffectsReport(done, failed)
+
+
+def run_one(db: Database, entry_id: int, now: datetime) -> bool | None:
+    """Claim one entry (a lease keeps others off it), do its work outside any transaction, record the result.
+    True done, False failed (retried with backoff), None taken by another process or no longer due."""
+    with db.writing() as s:
+        entry = outbox.lock_due(s, OutboxEntry, entry_id, now)
+        if entry is None:
+            return None
+        outbox.lease(entry, now, LEASE)
+        kind, document_id = entry.kind, entry.document_id
+    try:
+        _carry_out(db, kind, document_id)
+        error = None
+    except Exception as err:  # an effect must never be lost: record the failure, retry later
+        log.warning("efecto %s (%s) falló: %s", entry_id, kind, err)
+        error = outbox.failure_text(err)
+    _finish(db, entry_id, error, now)
+    return error is None
+
+
+def _carry_out(db: Database, kind: str, document_id: int | None) -> None:
+    if kind == documents.LETTER and document_id is not None:
+        documents.render_document(db, document_id)
+        return
+    raise EffectUnknown(f"efecto desconocido: {kind}")
+
+
+def _finish(db: Database, entry_id: int, error: str | None, now: datetime) -> None:
+    with db.writing() as s:
+        entry = s.get(OutboxEntry, entry_id)
+        if entry is None or entry.status != "pending":
+            return
+        if error is None:
+            entry.status, entry.done_at, entry.last_error = "done", now, None
+            entry.attempts += 1
+            return
+        outbox.record_failure(entry, error, now)
+        if entry.attempts >= MAX_ATTEMPTS:
+            entry.status = "failed"
+            if entry.case_id is not None:
+                text = f"No se pudo generar un documento tras {entry.attempts} intentos: {error}"
+                append_log(
+                    s, entry.case_id, [LogEvent("effect_failed", text[:500], data={"entry": entry.id})], now
+                )
