@@ -38,7 +38,8 @@ run: setup
 	$(BIN)/ventanilla demo
 	$(BIN)/ventanilla run
 
-test: setup sysdeps
+# Lint first: a ruff or mypy finding fails `make test` (and so CI) before any test runs.
+test: setup sysdeps lint
 	$(BIN)/python -m pytest -n 2 -q --durations=15 tests
 
 test-fast: setup
@@ -46,6 +47,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check engine web tests bench
+	$(BIN)/ruff format --check engine web tests bench
 	$(BIN)/mypy engine web
 
 bench: setup

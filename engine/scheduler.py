@@ -52,7 +52,7 @@ def _add_jobs(
         args=(system, clock),
         max_instances=1,
         coalesce=True,
-        next_run_time=utcnow(),  # once at start, then every HOUSEKEEPING_HOURS
+        next_run_time=utcnow(),  # APScheduler plans on the wall clock; the job itself reads ``clock``
     )
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import refdata
-from ..clock import utcnow
+from ..clock import resolve
 from ..models import Comuna, Platform, Region
 from .agencies import seed_agencies
 
 
-def load_reference(s: Session) -> int:
+def load_reference(s: Session, now: datetime | None = None) -> int:
     """Insert regions, comunas, the national platforms and the partner agencies that are missing; returns rows
-    added."""
+    added. ``now`` stamps the agencies' registry entries (the system clock when not given)."""
     have_regions = set(s.execute(select(Region.code)).scalars())
     have_comunas = set(s.execute(select(Comuna.code)).scalars())
     have_platforms = set(s.execute(select(Platform.code)).scalars())
@@ -37,7 +39,7 @@ def load_reference(s: Session) -> int:
     for batch in (new_regions, new_comunas, new_platforms):
         s.add_all(batch)
         s.flush()
-    agencies = seed_agencies(s, utcnow())
+    agencies = seed_agencies(s, resolve(now))
     return len(new_regions) + len(new_comunas) + len(new_platforms) + agencies
 
 
