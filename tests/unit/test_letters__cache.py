@@ -48,6 +48,7 @@ def members(docx: bytes) -> list[tuple[str, bytes]]:
 
 
 def assert_same_document(body: bytes, ctx: dict[str, Any]) -> None:
+    assert letter_cache.TemplateCache(letters._ENV).get(body) is not None  # not docxtpl's fallback
     cached = members(letters.render(body, ctx))
     reference = members(letters.render_uncached(body, ctx))
     assert [name for name, _ in cached] == [name for name, _ in reference]
@@ -157,3 +158,46 @@ def test_letters_rendered_by_many_threads_at_once_are_each_right() -> None:
         results = list(pool.map(render, jobs))
     for (letter_id, ctx), docx in zip(jobs, results, strict=True):
         assert members(docx) == members(letters.render_uncached(template(letter_id), ctx))
+
+
+FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:id="1"><w:p><w:r><w:t>Nota del caso {{ folio }}: {{ materia }}</w:t></w:r></w:p>'
+    "</w:footnote></w:footnotes>"
+)
+
+
+FOOTNOTE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+FOOTNOTE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+ADDED = {
+    "[Content_Types].xml": (
+        "</Types>",
+        f'<Override PartName="/word/footnotes.xml" ContentType="{FOOTNOTE_TYPE}"/>',
+    ),
+    "word/_rels/document.xml.rels": (
+        "</Relationships>",
+        f'<Relationship Id="rIdNotas" Type="{FOOTNOTE_REL}" Target="footnotes.xml"/>',
+    ),
+}
+
+
+def with_footnotes(docx: bytes) -> bytes:
+    """``docx`` plus a footnotes part with placeholders (python-docx cannot add one)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename in ADDED:
+                end, line = ADDED[info.filename]
+                data = data.replace(end.encode(), (line + end).encode())
+            dst.writestr(info.filename, data)
+        dst.writestr("word/footnotes.xml", FOOTNOTES)
+    return out.getvalue()
+
+
+def test_footnotes_are_filled_as_docxtpl_fills_them() -> None:
+    body = with_footnotes(one_paragraph("Ver nota {{ folio }}"))
+    assert_same_document(body, typed_context())
+    with zipfile.ZipFile(io.BytesIO(letters.render(body, context()))) as zf:
+        assert "Nota del caso 2026-000123: Cobro duplicado" in zf.read("word/footnotes.xml").decode()
