@@ -48,6 +48,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from lxml import etree
 
+from . import letter_cache
 from .errors import ContentProblem, EngineError
 from .xmlsafe import DECLARATION as _DECLARATION
 
@@ -164,6 +165,8 @@ class _Strict(StrictUndefined):
 
 
 _ENV = ImmutableSandboxedEnvironment(undefined=_Strict, autoescape=True)
+# Templates prepared once per content (their bytes never change within a version); versions are few.
+_PREPARED = letter_cache.TemplateCache(_ENV, capacity=64)
 
 
 def _clean(value: Any, path: str = "") -> Any:
@@ -204,13 +207,30 @@ def _explain(err: Exception) -> str:
 
 
 def render(template: bytes, context: Mapping[str, Any]) -> bytes:
-    """Fill a .docx template with a case's context and return the .docx; LetterFailed says what failed."""
+    """Fill a .docx template with a case's context and return the .docx; LetterFailed says what failed.
+
+    The template is opened and compiled once per content (engine/letter_cache.py); one that cannot be
+    prepared is rendered by docxtpl, which then names its problem.
+    """
     try:
-        doc = _fill(template, _clean(context))
-        out = io.BytesIO()
-        doc.save(out)
+        data = _clean(context)
+        prepared = _PREPARED.get(template)
+        return letter_cache.render(prepared, data) if prepared else _saved(_fill(template, data))
     except Exception as err:  # docxtpl, python-docx and Jinja raise many types; each becomes one message
         raise LetterFailed(_explain(err)) from err
+
+
+def render_uncached(template: bytes, context: Mapping[str, Any]) -> bytes:
+    """``render`` through docxtpl alone, as before the cache: the reference for tests and bench/letters.py."""
+    try:
+        return _saved(_fill(template, _clean(context)))
+    except Exception as err:  # the same messages as render
+        raise LetterFailed(_explain(err)) from err
+
+
+def _saved(doc: DocxTemplate) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
     return out.getvalue()
 
 
