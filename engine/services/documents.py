@@ -171,22 +171,25 @@ def _storable(context: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(context, default=str))  # type: ignore[no-any-return]
 
 
-def render_document(db: Database, doc_id: int) -> None:
-    """Render a recorded letter's .docx from its stored context, outside any transaction; idempotent (a
-    letter already rendered is left as it is, and of two renders at once only one is kept)."""
+def rendered_letter(db: Database, doc_id: int) -> bytes | None:
+    """Render a recorded letter's .docx from its stored context, outside any write transaction; None when it
+    is rendered already (the caller keeps the bytes with ``keep_rendered``)."""
     with db.reading() as s:
         doc = s.get(Document, doc_id)
         if doc is None or doc.docx is not None:
-            return
+            return None
         template, context = _template_of(s, doc), doc.context
-    body = letters.render(template, context or {})
-    with db.writing() as s:
-        s.execute(
-            update(Document)
-            .where(Document.id == doc_id, Document.docx.is_(None))
-            .values(docx=body)
-            .execution_options(synchronize_session=False)
-        )
+    return letters.render(template, context or {})
+
+
+def keep_rendered(s: Session, doc_id: int, body: bytes) -> None:
+    """Store a rendered .docx; idempotent (of two renders of one letter only the first is kept)."""
+    s.execute(
+        update(Document)
+        .where(Document.id == doc_id, Document.docx.is_(None))
+        .values(docx=body)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _template_of(s: Session, doc: Document) -> bytes:

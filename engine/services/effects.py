@@ -191,13 +191,14 @@ class EffectsReport:
 
 
 def run_committed(db: Database, items: list[object]) -> None:
-    """The post-commit kick: carry out at once what a transaction just recorded (its step's ``now``). A
-    failure is recorded on the entry and retried by the scheduler; it never reaches the committed request."""
+    """The post-commit kick: carry out at once what a transaction just recorded. Its entries were born leased
+    to this process (``enqueue``), so no claim is needed; a failure is recorded on the entry and retried by
+    the scheduler, and never reaches the request that committed."""
     for entry in items:
         if not isinstance(entry, OutboxEntry):
             continue
         try:
-            run_one(db, entry.id, entry.created_at)
+            _work(db, entry.id, entry.kind, entry.document_id, entry.created_at)
         except Exception:  # the step is committed: its effect waits for the scheduler instead
             log.exception("efecto %s tras el commit", entry.id)
 
@@ -213,45 +214,48 @@ def run_due(db: Database, now: datetime, limit: int = 100) -> EffectsReport:
 
 
 def run_one(db: Database, entry_id: int, now: datetime) -> bool | None:
-    """Claim one entry (a lease keeps others off it), do its work outside any transaction, record the result.
-    True done, False failed (retried with backoff), None taken by another process or no longer due."""
+    """Claim one due entry (a lease keeps others off it), do its work outside any transaction, record the
+    result. True done, False failed (retried with backoff), None taken by another process or not due."""
     with db.writing() as s:
         entry = outbox.lock_due(s, OutboxEntry, entry_id, now)
         if entry is None:
             return None
         outbox.lease(entry, now, LEASE)
         kind, document_id = entry.kind, entry.document_id
+    return _work(db, entry_id, kind, document_id, now)
+
+
+def _work(db: Database, entry_id: int, kind: str, document_id: int | None, now: datetime) -> bool:
+    """The slow part outside any transaction, then one short transaction keeps its result and closes the
+    entry (or records the failure)."""
     try:
-        _carry_out(db, kind, document_id)
-        error = None
+        if kind != documents.LETTER or document_id is None:
+            raise EffectUnknown(f"efecto desconocido: {kind}")
+        body = documents.rendered_letter(db, document_id)
     except Exception as err:  # an effect must never be lost: record the failure, retry later
         log.warning("efecto %s (%s) falló: %s", entry_id, kind, err)
-        error = outbox.failure_text(err)
-    _finish(db, entry_id, error, now)
-    return error is None
-
-
-def _carry_out(db: Database, kind: str, document_id: int | None) -> None:
-    if kind == documents.LETTER and document_id is not None:
-        documents.render_document(db, document_id)
-        return
-    raise EffectUnknown(f"efecto desconocido: {kind}")
-
-
-def _finish(db: Database, entry_id: int, error: str | None, now: datetime) -> None:
+        _failed(db, entry_id, outbox.failure_text(err), now)
+        return False
     with db.writing() as s:
         entry = s.get(OutboxEntry, entry_id)
         if entry is None or entry.status != "pending":
-            return
-        if error is None:
-            entry.status, entry.done_at, entry.last_error = "done", now, None
-            entry.attempts += 1
+            return True  # another process finished it meanwhile
+        if body is not None:
+            documents.keep_rendered(s, document_id, body)
+        entry.status, entry.done_at, entry.last_error = "done", now, None
+        entry.attempts += 1
+    return True
+
+
+def _failed(db: Database, entry_id: int, error: str, now: datetime) -> None:
+    with db.writing() as s:
+        entry = s.get(OutboxEntry, entry_id)
+        if entry is None or entry.status != "pending":
             return
         outbox.record_failure(entry, error, now)
         if entry.attempts >= MAX_ATTEMPTS:
             entry.status = "failed"
             if entry.case_id is not None:
                 text = f"No se pudo generar un documento tras {entry.attempts} intentos: {error}"
-                append_log(
-                    s, entry.case_id, [LogEvent("effect_failed", text[:500], data={"entry": entry.id})], now
-                )
+                event = LogEvent("effect_failed", text[:500], data={"entry": entry.id})
+                append_log(s, entry.case_id, [event], now)

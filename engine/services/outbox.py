@@ -16,6 +16,7 @@ from ..errors import EngineError
 from ..models import OutboxEntry
 
 MAX_BACKOFF = timedelta(hours=1)
+KICK_LEASE = timedelta(minutes=2)  # how long a committing process has to carry out what it recorded
 
 
 class Queued(Protocol):
@@ -92,9 +93,12 @@ def enqueue(
     case_id: int | None = None,
     document_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    lease_for_kick: timedelta = KICK_LEASE,
 ) -> OutboxEntry:
-    """Record an effect to carry out once this transaction commits; the committing process is handed it
-    at once (the database's after-commit hook), and the scheduler's poll takes whatever is left."""
+    """Record an effect to carry out once this transaction commits. The committing process is handed it at
+    once (the database's after-commit hook): the entry is born leased to it, so no other process takes it
+    meanwhile and no claim costs a transaction; should that process die first, a poll takes it after the
+    lease."""
     entry = OutboxEntry(
         kind=kind,
         case_id=case_id,
@@ -102,7 +106,7 @@ def enqueue(
         payload=payload or {},
         status="pending",
         attempts=0,
-        next_attempt_at=now,
+        next_attempt_at=now + lease_for_kick,
         created_at=now,
     )
     s.add(entry)

@@ -60,9 +60,9 @@ def test_a_crash_after_the_commit_loses_no_letter_and_the_poll_renders_it_once(
 
     restarted = system.build(database_url)
     try:
-        report = effects.run_due(restarted.db, clock.advance(seconds=5))
+        report = effects.run_due(restarted.db, clock.advance(minutes=5))
         assert (report.done, report.failed) == (1, 0)
-        assert effects.run_due(restarted.db, clock.advance(seconds=5)) == effects.EffectsReport(0, 0)
+        assert effects.run_due(restarted.db, clock.advance(minutes=5)) == effects.EffectsReport(0, 0)
         [doc] = _documents(restarted, summary.folio)
         assert doc.docx is not None and summary.folio in letters.docx_text(doc.docx)
         [entry] = _entries(restarted)
@@ -78,15 +78,15 @@ def test_two_processes_polling_at_once_render_each_letter_once(
     quiet.db.on_commit = None
     folios = [open_case(quiet, complaint(), EJE, clock.now, process="caso").folio for _ in range(6)]
     rendered: list[int] = []
-    real = documents.render_document
+    real = documents.rendered_letter
 
-    def counting(db: object, doc_id: int) -> None:
+    def counting(db: object, doc_id: int) -> bytes | None:
         rendered.append(doc_id)
-        real(db, doc_id)  # type: ignore[arg-type]
+        return real(db, doc_id)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(documents, "render_document", counting)
+    monkeypatch.setattr(documents, "rendered_letter", counting)
     workers = [system.build(database_url) for _ in range(2)]
-    later = clock.advance(seconds=5)
+    later = clock.advance(minutes=5)
     threads = [threading.Thread(target=effects.run_due, args=(w.db, later)) for w in workers]
     for t in threads:
         t.start()
@@ -134,7 +134,7 @@ from tests.conftest import ACTORS, complaint
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)  # the server dies after the commit, before rendering
 
-documents.render_document = die
+documents.rendered_letter = die
 sys_ = system.build(sys.argv[1])
 now = datetime.fromisoformat(sys.argv[2])
 with sys_.db.writing() as s:
@@ -183,6 +183,6 @@ def test_a_letter_not_rendered_yet_is_rendered_for_whoever_downloads_it(
     with sys_.db.writing() as s:
         name, body = documents.document_file(s, doc.id, "docx", EJE)
     assert name.endswith(".docx") and summary.folio in letters.docx_text(body)
-    assert effects.run_due(sys_.db, clock.advance(seconds=5)).done == 1  # the entry completes; kept as it is
+    assert effects.run_due(sys_.db, clock.advance(minutes=5)).done == 1  # the entry completes; kept as it is
     [again] = _documents(sys_, summary.folio)
     assert again.docx == body
