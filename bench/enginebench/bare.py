@@ -109,6 +109,9 @@ class BareLeanCase:
     def commit_seconds(self) -> float:
         return 0.0
 
+    def render_seconds(self) -> float:
+        return 0.0
+
 
 class BareDbCase(BareLeanCase):
     """The same engine steps with the state in one row: SELECT → restore, run, dump → UPDATE … WHERE

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from engine import catalog, schema, store, system
+from engine import catalog, letters, schema, store, system
 from engine.models import Case, Document, HumanTask, Instance, Platform
 from engine.services import cases, messages, reference, tasks, users
 
@@ -35,6 +35,27 @@ class CommitClock:
 
     def _stop(self, _session: Any) -> None:
         self.spent += time.perf_counter() - self._started
+
+
+class RenderClock:
+    """Wall time inside `engine.letters.render` (one .docx per letter), wherever the platform calls it:
+    the module attribute is wrapped once for the run (the engine's code is not changed)."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        original = letters.render
+
+        def timed(*args: Any, **kwargs: Any) -> bytes:
+            t0 = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.spent += time.perf_counter() - t0
+
+        letters.render = timed
+
+
+RENDERING = RenderClock()
 
 
 @dataclass(frozen=True)
@@ -140,3 +161,6 @@ class PlatformCase:
 
     def commit_seconds(self) -> float:
         return self.clock.spent
+
+    def render_seconds(self) -> float:
+        return RENDERING.spent

@@ -33,7 +33,7 @@ def print_cases(modes: Sequence[Mode], runs: Mapping[str, list[CaseRun]]) -> Non
     """One row per mode: per-case median and p95, ms per step (and of it in COMMIT), each step's median."""
     n = len(RECLAMO)
     head = f"{'mode':<22}{'cases':>6}{'median':>9}{'p95':>9}{'ms/step':>9}{'commit':>8}"
-    print(head + "".join(f"{s.label:>11}" for s in RECLAMO) + f"{'letters':>9}")
+    print(head + "".join(f"{s.label:>11}" for s in RECLAMO) + f"{'letters':>9}{'render':>8}")
     for mode in modes:
         mode_runs = runs[mode.label]
         totals = [r.total * 1e3 for r in mode_runs]
@@ -42,7 +42,9 @@ def print_cases(modes: Sequence[Mode], runs: Mapping[str, list[CaseRun]]) -> Non
         med = statistics.median(totals)
         row = f"{mode.label:<22}{len(totals):>6}{med:>9.2f}{p95(totals):>9.2f}{med / n:>9.2f}"
         row += f"{commit:>8.2f}" if commit else f"{'-':>8}"
-        print(row + "".join(f"{ms:>11.2f}" for ms in steps) + f"{letters_text(mode_runs):>9}")
+        render = statistics.median(r.render * 1e3 for r in mode_runs)
+        row += "".join(f"{ms:>11.2f}" for ms in steps) + f"{letters_text(mode_runs):>9}"
+        print(row + (f"{render:>8.2f}" if render else f"{'-':>8}"))
 
 
 def platform_ratios(runs: Mapping[str, list[CaseRun]], dbs: Sequence[str]) -> dict[str, float]:
@@ -50,9 +52,14 @@ def platform_ratios(runs: Mapping[str, list[CaseRun]], dbs: Sequence[str]) -> di
     lean = median_case_ms(runs["bare-lean"])
     out = {}
     for db in dbs:
-        platform = median_case_ms(runs[f"platform {db}"])
-        out[db] = platform / median_case_ms(runs[f"bare-db {db}"])
-        print(f"{db + ':':<12} platform/bare-db {out[db]:5.2f}   platform/bare-lean {platform / lean:5.2f}")
+        platform_runs = runs[f"platform {db}"]
+        platform, bare_db = median_case_ms(platform_runs), median_case_ms(runs[f"bare-db {db}"])
+        unrendered = statistics.median((r.total - r.render) * 1e3 for r in platform_runs)
+        out[db] = platform / bare_db
+        print(
+            f"{db + ':':<12} platform/bare-db {out[db]:5.2f}   platform/bare-lean {platform / lean:5.2f}"
+            f"   [without letters.render: platform/bare-db {unrendered / bare_db:.2f}]"
+        )
     return out
 
 
@@ -82,8 +89,10 @@ def mark(value: float, target: float) -> str:
 def summary(ratios: Mapping[str, float], long_fresh: Sequence[LongFresh]) -> str:
     """`engine: platform/bare-db SQLite x, PostgreSQL y; long/fresh step a, state b` with the targets."""
     parts = [f"{db} {r:.2f} ({', '.join(mark(r, t) for t in PLATFORM_TARGETS)})" for db, r in ratios.items()]
+    if "PostgreSQL" not in ratios:
+        parts.append("PostgreSQL not measured")
     platform = [lf for lf in long_fresh if lf.mode.kind == "platform"]
-    line = f"engine: platform/bare-db {', '.join(parts) or 'n/a'}"
+    line = f"engine: platform/bare-db {', '.join(parts)}"
     if platform:  # the worse database and the worse of the two steps: no flattering pick
         step = max(lf.worst_step_ratio for lf in platform)
         state = max(lf.state_ratio for lf in platform)
