@@ -4,6 +4,7 @@ fresh case's same step. Every case is checked to take the expected path; a devia
 from __future__ import annotations
 
 import statistics
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -11,6 +12,11 @@ from typing import Protocol
 from .path import RECLAMO, RETURN_LOOP, TO_PROPOSAL, Step
 
 WARMUP = 2  # unrecorded full cases per mode before the first round (caches, pools, first parse)
+
+
+def progress(text: str) -> None:
+    """Where a long run is, on stderr (the figures go to stdout)."""
+    print(f"... {text}", file=sys.stderr, flush=True)
 
 
 class PathError(AssertionError):
@@ -87,6 +93,7 @@ def measure_cases(modes: Sequence[Mode], rounds: int, per_round: int) -> dict[st
             full_case(mode)
     runs: dict[str, list[CaseRun]] = {m.label: [] for m in modes}
     for r in range(rounds):
+        progress(f"full cases: round {r + 1} of {rounds}")
         for i in range(per_round):
             shift = (r * per_round + i) % len(modes)
             for mode in (*modes[shift:], *modes[:shift]):
@@ -129,7 +136,9 @@ def long_case(mode: Mode, returns: int) -> CaseDriver:
 def long_vs_fresh(modes: Sequence[Mode], returns: int, samples: int) -> list[LongFresh]:
     """Per mode: one more return loop (proponer + devolver) on the long case against the same two steps
     on a fresh case, ``samples`` times, interleaved over modes and long/fresh."""
+    progress(f"long cases: {returns} visación returns in each of {len(modes)} modes")
     longs = {m.label: long_case(m, returns) for m in modes}
+    progress(f"long vs fresh: {samples} samples")
     times: dict[str, dict[str, list[float]]] = {
         f"{m.label} {w}": {} for m in modes for w in ("long", "fresh")
     }
