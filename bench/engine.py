@@ -73,10 +73,15 @@ def databases(args: argparse.Namespace) -> Iterator[list[PlatformDb]]:
         else:
             pg_url = stack.enter_context(postgres_schema(args.postgres_url, args.require_postgres))
         dbs = [PlatformDb.setup("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}")]
-        stack.callback(lambda: [d.close() for d in dbs])  # before the schema is dropped
+        stack.callback(close_all, dbs)  # before the schema is dropped
         if pg_url is not None:
             dbs.append(PlatformDb.setup("PostgreSQL", pg_url))
         yield dbs
+
+
+def close_all(dbs: Sequence[PlatformDb]) -> None:
+    for d in dbs:
+        d.close()
 
 
 def modes_for(dbs: Sequence[PlatformDb]) -> list[Mode]:
