@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSDEPS_STAMP := instance/.sysdeps
 
-.PHONY: setup sysdeps run test test-fast lint bench clean
+.PHONY: setup sysdeps run test test-fast lint bench bench-pg clean
 
 NPM_STAMP := node_modules/.installed
 
@@ -50,8 +50,12 @@ lint: setup
 	$(BIN)/ruff format --check engine web tests bench
 	$(BIN)/mypy engine web
 
+# Engine benchmark (bench/README.md): SQLite, plus PostgreSQL when reachable; bench-pg insists on PostgreSQL.
 bench: setup
 	$(BIN)/python bench/engine.py
+
+bench-pg: setup
+	$(BIN)/python bench/engine.py --require-postgres
 
 clean:
 	rm -rf $(VENV) node_modules web/static/dist instance/*.db instance/*.db-* .pytest_cache
