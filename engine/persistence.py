@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import runtime
 from .caselog import LogEvent
@@ -65,7 +66,13 @@ def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded
 
 
 def insert(
-    s: Session, cat: Catalog, proc: ProcessInfo, case: Case, wf: runtime.Workflow, now: datetime
+    s: Session,
+    cat: Catalog,
+    proc: ProcessInfo,
+    case: Case,
+    wf: runtime.Workflow,
+    trail: runtime.Trail,
+    now: datetime,
 ) -> Loaded:
     """Store a new case's first state (revision 1); its projections follow with ``project``."""
     inst = Instance(
@@ -75,15 +82,23 @@ def insert(
         state=runtime.dump(wf),
         revision=1,
         completed=runtime.is_completed(wf),
+        visited=_visited({}, trail),
         updated_at=now,
     )
     s.add(inst)
     return Loaded(case, inst, cat, proc, wf, 1, Waits())
 
 
-def store_state(s: Session, loaded: Loaded, now: datetime, version_id: int | None = None) -> None:
-    """Write the state, revision-checked: the loser of a race gets Conflict and nothing of its step is kept.
-    ``version_id`` re-points the case to another content version (a migration)."""
+def store_state(
+    s: Session,
+    loaded: Loaded,
+    now: datetime,
+    trail: runtime.Trail | None = None,
+    version_id: int | None = None,
+) -> None:
+    """Write the state and the elements the step went through, revision-checked: the loser of a race gets
+    Conflict and nothing of its step is kept. ``version_id`` re-points the case to another content version
+    (a migration)."""
     values: dict[str, Any] = {
         "state": runtime.dump(loaded.wf),
         "revision": loaded.revision + 1,
@@ -92,6 +107,9 @@ def store_state(s: Session, loaded: Loaded, now: datetime, version_id: int | Non
     }
     if version_id is not None:
         values["version_id"] = version_id
+    visited = _visited(loaded.instance.visited or {}, trail) if trail and trail.completed else None
+    if visited is not None:
+        values["visited"] = visited
     result = s.execute(
         update(Instance)
         .where(Instance.case_id == loaded.case.id, Instance.revision == loaded.revision)
@@ -101,6 +119,8 @@ def store_state(s: Session, loaded: Loaded, now: datetime, version_id: int | Non
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("otra acción modificó este caso al mismo tiempo; recargue e intente nuevamente")
     loaded.revision += 1
+    if visited is not None:  # written above: the loaded row learns it without a second UPDATE
+        set_committed_value(loaded.instance, "visited", visited)
 
 
 @dataclass(frozen=True)
@@ -117,7 +137,6 @@ def project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> 
     Only the difference with what the workflow waited on when loaded is written: no reads needed."""
     copied_before = task_copy(loaded.case)
     case_events = _project_case(loaded, now)
-    _record_visited(loaded.instance, trail)
     _project_tasks(s, loaded, now, copied_before)
     _project_timers(s, loaded)
     _project_subscriptions(s, loaded)
@@ -125,16 +144,14 @@ def project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> 
     return Projected(_trail_events(trail), case_events)
 
 
-def _record_visited(inst: Instance, trail: runtime.Trail) -> None:
-    """Remember which elements of which process the case went through (the diagram highlights them)."""
-    if not trail.completed:
-        return
-    visited = {pid: list(ids) for pid, ids in (inst.visited or {}).items()}
-    for done in trail.completed:
+def _visited(before: dict[str, list[str]], trail: runtime.Trail | None) -> dict[str, list[str]]:
+    """Which elements of which process the case went through (the diagram highlights them)."""
+    visited = {pid: list(ids) for pid, ids in before.items()}
+    for done in trail.completed if trail else ():
         ids = visited.setdefault(done.process_id, [])
         if done.element_id not in ids:
             ids.append(done.element_id)
-    inst.visited = visited
+    return visited
 
 
 def _as_date(value: Any) -> date | None:

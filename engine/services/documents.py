@@ -10,16 +10,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .. import caselog, deadlines, letters, mail, pdf, persistence, runtime, rut
 from ..access import Actor, find_case
 from ..caselog import LogEvent
 from ..catalog import Catalog
-from ..db import Database
+from ..db import Database, after_commit
 from ..errors import EngineError, Forbidden, NotFound
 from ..labels import CHANNELS, KINDS, label
-from ..models import Case, Comuna, ContentFile, Document, Platform, Region, User
+from ..models import Case, Comuna, ContentFile, Document, OutboxEntry, Platform, Region, User
 from ..roles import ROLES
 from ..store import CatalogStore
 from . import outbox
@@ -77,22 +77,27 @@ def spanish_date(instant: datetime) -> str:
 
 
 def _place(s: Session, case: Case) -> tuple[dict[str, str], dict[str, str]]:
-    platform = s.get(Platform, case.platform_code)
-    region = s.get(Region, case.region_code)
-    pcomuna = s.get(Comuna, platform.comuna_code) if platform and platform.comuna_code else None
-    ccomuna = s.get(Comuna, case.comuna_code) if case.comuna_code else None
-    cregion = s.get(Region, ccomuna.region_code) if ccomuna else None
-    place = {
-        "nombre": platform.name if platform else "",
-        "comuna": pcomuna.name if pcomuna else "",
-        "region": region.name if region else "",
-    }
-    consumer_place = {"comuna": ccomuna.name if ccomuna else "", "region": cregion.name if cregion else ""}
-    return place, consumer_place
+    """Where the case is attended and where the consumer lives, in words (one query)."""
+    pcomuna, ccomuna, cregion = aliased(Comuna), aliased(Comuna), aliased(Region)
+    row = s.execute(
+        select(Platform.name, pcomuna.name, Region.name, ccomuna.name, cregion.name)
+        .select_from(Case)
+        .outerjoin(Platform, Platform.code == Case.platform_code)
+        .outerjoin(pcomuna, pcomuna.code == Platform.comuna_code)
+        .outerjoin(Region, Region.code == Case.region_code)
+        .outerjoin(ccomuna, ccomuna.code == Case.comuna_code)
+        .outerjoin(cregion, cregion.code == ccomuna.region_code)
+        .where(Case.id == case.id)
+    ).one()
+    platform, platform_comuna, region, comuna, consumer_region = (name or "" for name in row)
+    place = {"nombre": platform, "comuna": platform_comuna, "region": region}
+    return place, {"comuna": comuna, "region": consumer_region}
 
 
 def _signer(s: Session, actor: Actor) -> dict[str, str]:
-    user = s.execute(select(User).where(User.username == actor.username)).scalar_one_or_none()
+    user = s.execute(
+        select(User.username, User.full_name, User.role).where(User.username == actor.username)
+    ).one_or_none()
     if user is None:
         return {"nombre": "Ventanilla única", "cargo": "Sistema de atención de consumidores"}
     return {"nombre": user.full_name or user.username, "cargo": ROLES.get(user.role, user.role)}
@@ -162,8 +167,21 @@ def record_letter(
     )
     s.add(doc)
     s.flush()  # the id: a derivation's delivery and the outbox entry refer to it
-    outbox.enqueue(s, LETTER, now, case_id=case.id, document_id=doc.id)
+    entry = outbox.enqueue(s, LETTER, now, case_id=case.id, document_id=doc.id)
+    template = cat.files[f"letter_templates/{letter_id}.docx"]
+    after_commit(s, LetterJob(entry, doc.id, template, doc.context or {}, now))
     return doc
+
+
+@dataclass(frozen=True)
+class LetterJob:
+    """What the committing process needs to render a letter it just recorded, without reading it back."""
+
+    entry: OutboxEntry
+    document_id: int
+    template: bytes
+    context: Mapping[str, Any]
+    now: datetime
 
 
 def _storable(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -190,6 +208,15 @@ def keep_rendered(s: Session, doc_id: int, body: bytes) -> None:
         .values(docx=body)
         .execution_options(synchronize_session=False)
     )
+
+
+def render_job(db: Database, job: LetterJob) -> None:
+    """The post-commit kick for one letter: render from what the step had in hand, then one short
+    transaction keeps the .docx and closes its outbox entry (unless another process closed it meanwhile)."""
+    body = letters.render(job.template, job.context)
+    with db.writing() as s:
+        keep_rendered(s, job.document_id, body)
+        outbox.close(s, job.entry.id, job.now)
 
 
 def _template_of(s: Session, doc: Document) -> bytes:

@@ -192,15 +192,16 @@ class EffectsReport:
 
 def run_committed(db: Database, items: list[object]) -> None:
     """The post-commit kick: carry out at once what a transaction just recorded. Its entries were born leased
-    to this process (``enqueue``), so no claim is needed; a failure is recorded on the entry and retried by
-    the scheduler, and never reaches the request that committed."""
-    for entry in items:
-        if not isinstance(entry, OutboxEntry):
+    to this process (``outbox.enqueue``), so no claim is needed; a failure is recorded on the entry and
+    retried by the scheduler, and never reaches the request that committed."""
+    for job in items:
+        if not isinstance(job, documents.LetterJob):
             continue
         try:
-            _work(db, entry.id, entry.kind, entry.document_id, entry.created_at)
-        except Exception:  # the step is committed: its effect waits for the scheduler instead
-            log.exception("efecto %s tras el commit", entry.id)
+            documents.render_job(db, job)
+        except Exception as err:  # the step is committed: its effect waits for the scheduler instead
+            log.warning("efecto %s tras el commit: %s", job.entry.id, err)
+            _failed(db, job.entry.id, outbox.failure_text(err), job.now)
 
 
 def run_due(db: Database, now: datetime, limit: int = 100) -> EffectsReport:
@@ -237,13 +238,9 @@ def _work(db: Database, entry_id: int, kind: str, document_id: int | None, now: 
         _failed(db, entry_id, outbox.failure_text(err), now)
         return False
     with db.writing() as s:
-        entry = s.get(OutboxEntry, entry_id)
-        if entry is None or entry.status != "pending":
-            return True  # another process finished it meanwhile
         if body is not None:
             documents.keep_rendered(s, document_id, body)
-        entry.status, entry.done_at, entry.last_error = "done", now, None
-        entry.attempts += 1
+        outbox.close(s, entry_id, now)
     return True
 
 

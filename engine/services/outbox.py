@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..db import Database, after_commit
+from ..db import Database
 from ..errors import EngineError
 from ..models import OutboxEntry
 
@@ -95,10 +95,10 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     lease_for_kick: timedelta = KICK_LEASE,
 ) -> OutboxEntry:
-    """Record an effect to carry out once this transaction commits. The committing process is handed it at
-    once (the database's after-commit hook): the entry is born leased to it, so no other process takes it
-    meanwhile and no claim costs a transaction; should that process die first, a poll takes it after the
-    lease."""
+    """Record an effect to carry out once this transaction commits. The entry is born leased to this
+    process, which carries it out at once (the caller hands what it needs to ``db.after_commit``), so no
+    other process takes it meanwhile and no claim costs a transaction; should this process die first, a
+    poll takes it after the lease."""
     entry = OutboxEntry(
         kind=kind,
         case_id=case_id,
@@ -110,5 +110,15 @@ def enqueue(
         created_at=now,
     )
     s.add(entry)
-    after_commit(s, entry)
     return entry
+
+
+def close(s: Session, entry_id: int, now: datetime) -> bool:
+    """Mark an entry done, unless another process did (or it failed for good) meanwhile."""
+    result = s.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id == entry_id, OutboxEntry.status == "pending")
+        .values(status="done", done_at=now, last_error=None, attempts=OutboxEntry.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -37,7 +37,7 @@ def start(
     """Start a new case's process with its intake data and store its first state, projections and log."""
     trail = runtime.Trail()
     wf = runtime.start(proc.definition, data, now, trail)
-    loaded = persistence.insert(s, cat, proc, case, wf, now)
+    loaded = persistence.insert(s, cat, proc, case, wf, trail, now)
     _record(s, loaded, trail, events, actor, now)
     return loaded
 
@@ -48,7 +48,7 @@ def advance(s: Session, store: CatalogStore, case_id: int, act: Act, actor: Acto
     loaded = persistence.load(s, store, case_id, now)
     trail = runtime.Trail()
     events = act(loaded, trail)
-    persistence.store_state(s, loaded, now)
+    persistence.store_state(s, loaded, now, trail)
     _record(s, loaded, trail, events, actor, now)
     return loaded
 
@@ -57,8 +57,8 @@ def _record(
     s: Session, loaded: Loaded, trail: runtime.Trail, events: Sequence[LogEvent], actor: Actor, now: datetime
 ) -> None:
     """Projections, the effects the completed elements ask for, and the bitácora, in this order of entries:
-    the step's own events, then what the process went through, its effects, and what changed on the case."""
-    append_log(s, loaded.case.id, events, now)
+    the step's own events, then what the process went through, its effects, and what changed on the case
+    (written together at the end: one batch of rows)."""
     projected = persistence.project(s, loaded, trail, now)
     asked = effects.record(s, loaded.catalog, loaded.case, trail, runtime.variables(loaded.wf), actor, now)
-    append_log(s, loaded.case.id, projected.trail + asked + projected.case, now)
+    append_log(s, loaded.case.id, [*events, *projected.trail, *asked, *projected.case], now)

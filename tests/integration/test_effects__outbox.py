@@ -134,7 +134,7 @@ from tests.conftest import ACTORS, complaint
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)  # the server dies after the commit, before rendering
 
-documents.rendered_letter = die
+documents.render_job = die
 sys_ = system.build(sys.argv[1])
 now = datetime.fromisoformat(sys.argv[2])
 with sys_.db.writing() as s:
