@@ -101,7 +101,9 @@ def bench(args: argparse.Namespace, dbs: Sequence[PlatformDb]) -> str:
     long_fresh = long_vs_fresh(modes, args.returns, args.samples) if args.returns else []
     print(
         f"\nfull case, ms: {args.rounds} rounds x {args.cases} cases per mode, interleaved case by case "
-        f"(+{WARMUP} warm-up each); commit = ms per step inside COMMIT"
+        f"(+{WARMUP} warm-up each); commit = ms per step inside COMMIT; after = ms per case in the\n"
+        "effects a step's process carries out right after its commit (rendering and keeping its letters),\n"
+        "outside the step's transaction but inside the timed block (the request waits for it)"
     )
     report.print_cases(modes, runs)
     letters = next((r.letters for r in runs[modes[-1].label] if r.letters), ())

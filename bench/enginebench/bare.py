@@ -109,7 +109,7 @@ class BareLeanCase:
     def commit_seconds(self) -> float:
         return 0.0
 
-    def render_seconds(self) -> float:
+    def after_commit_seconds(self) -> float:
         return 0.0
 
 

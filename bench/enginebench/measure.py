@@ -32,7 +32,7 @@ class CaseDriver(Protocol):
     def state_bytes(self) -> int: ...
     def letters(self) -> tuple[str, ...] | None: ...
     def commit_seconds(self) -> float: ...
-    def render_seconds(self) -> float: ...
+    def after_commit_seconds(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,11 @@ class Mode:
 
 @dataclass
 class CaseRun:
-    """Seconds per timed step, of them in COMMIT and in rendering letters, and the case's letters."""
+    """Seconds per timed step, of them in COMMIT and in the after-commit effects, and the case's letters."""
 
     seconds: list[float] = field(default_factory=list)
     commit: float = 0.0
-    render: float = 0.0
+    after: float = 0.0
     letters: tuple[str, ...] | None = None
 
     @property
@@ -64,14 +64,14 @@ class CaseRun:
 
 def run_path(case: CaseDriver, steps: Sequence[Step], who: str) -> CaseRun:
     """Run ``steps`` on ``case``, checking the open user tasks after each one."""
-    run, before, rendered = CaseRun(), case.commit_seconds(), case.render_seconds()
+    run, before, after = CaseRun(), case.commit_seconds(), case.after_commit_seconds()
     for step in steps:
         run.seconds.append(case.run(step))
         seen = case.open_elements()
         if seen != step.expect:
             raise PathError(f"{who}: after '{step.label}' the open tasks are {seen}, expected {step.expect}")
     run.commit = case.commit_seconds() - before
-    run.render = case.render_seconds() - rendered
+    run.after = case.after_commit_seconds() - after
     return run
 
 
