@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from web.openapi import document
+from tests.web.openapi_document import document
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
