@@ -103,7 +103,8 @@ Kind = Annotated[str, Labels("Kind", KINDS)]  # inquiry = consulta, complaint = 
 Channel = Annotated[str, Labels("Channel", CHANNELS)]
 # A query flag: 1, true, sí or si turn it on; any other value leaves it off.
 Flag = Annotated[bool, BeforeValidator(_flag), Field(description="1, true, sí o si la activan")]
-Digits = Annotated[int, BeforeValidator(_digits)]
-RowId = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=inputs.MAX_ID)]
+# Bounds go before the conversion in Annotated[...], so that the JSON Schema shows them.
+DIGITS = BeforeValidator(_digits)
+RowId = Annotated[int, Field(ge=1, le=inputs.MAX_ID), BeforeValidator(_whole)]
 # Text the endpoint trims before using it: at least one character that is not white space.
 Text = Annotated[str, Field(pattern=r"\S")]

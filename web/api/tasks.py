@@ -12,14 +12,16 @@ from engine.access import Actor
 from engine.services import notifications, tasks
 
 from .. import context
-from .common import NOT_FOUND, STAFF, Digits, Flag, bp, json_response
+from .common import DIGITS, NOT_FOUND, STAFF, Flag, bp, json_response
 from .contract import INVALID, Input, Query, Refusal, operation
 
 
 class Page(Query):
-    limit: Annotated[Digits, Field(ge=0, le=500), Refusal("'limit' debe ser un entero entre 0 y 500")] = 100
+    limit: Annotated[
+        int, Field(ge=0, le=500), DIGITS, Refusal("'limit' debe ser un entero entre 0 y 500")
+    ] = 100
     offset: Annotated[
-        Digits, Field(ge=0, le=10_000_000), Refusal("'offset' debe ser un entero entre 0 y 10000000")
+        int, Field(ge=0, le=10_000_000), DIGITS, Refusal("'offset' debe ser un entero entre 0 y 10000000")
     ] = 0
 
 
