@@ -26,12 +26,9 @@ from . import (
     modeler,
     pages,
     portal,
-    provider_api,
     providers,
     workbench,
-    workbench_api,
 )
-from . import derivation_api as derivation_api  # its routes live on api.bp
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -55,7 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         workbench.bp,
         modeler.bp,
     )
-    apis = (api.bp, provider_api.bp, workbench_api.bp)
+    apis = api.BLUEPRINTS
     for bp in (*apis, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
         app.register_blueprint(bp)
     inputs.init_app(app)  # after the blueprints' upload limits, before the CSRF check reads the body

@@ -18,7 +18,7 @@ from engine.system import System
 
 from . import formrender
 from .auth import current_actor, roles_required
-from .derivation_api import outbox_settings
+from .context import outbox_settings
 
 bp = Blueprint("derivations", __name__)
 EDITORS = ("integrador", "admin_plataformas")
