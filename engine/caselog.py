@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from .access import Actor
@@ -33,19 +34,23 @@ def by(actor: Actor, event: str, summary: str, **fields: Any) -> LogEvent:
 
 
 def append_log(s: Session, case_id: int, events: Sequence[LogEvent], now: datetime) -> None:
-    """Append bitácora entries in the caller's transaction (the log is never updated or deleted)."""
-    for e in events:
-        s.add(
-            LogEntry(
-                case_id=case_id,
-                at=now,
-                actor=e.actor,
-                role=e.role,
-                channel=e.channel,
-                event=e.event,
-                element_id=e.element_id,
-                summary=e.summary[:300],
-                data=dict(e.data),
-                public=e.public,
-            )
-        )
+    """Append bitácora entries in the caller's transaction (the log is never updated or deleted), as one
+    batch of rows in the order given."""
+    if not events:
+        return
+    rows = [
+        {
+            "case_id": case_id,
+            "at": now,
+            "actor": e.actor,
+            "role": e.role,
+            "channel": e.channel,
+            "event": e.event,
+            "element_id": e.element_id,
+            "summary": e.summary[:300],
+            "data": dict(e.data),
+            "public": e.public,
+        }
+        for e in events
+    ]
+    s.execute(insert(LogEntry), rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -65,7 +65,7 @@ def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded
     return Loaded(case, inst, cat, proc, wf, inst.revision, waits_of(wf))
 
 
-def insert(
+def create(
     s: Session,
     cat: Catalog,
     proc: ProcessInfo,
@@ -236,27 +236,29 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, copied_before: dic
             .values(**copied)
             .execution_options(synchronize_session=False)
         )
-    s.add_all(
-        HumanTask(
-            id=task_id,
-            case_id=case.id,
-            element_id=info.element_id,
-            name=info.name,
-            process_id=info.process_id,
-            lane=info.lane,
-            role=info.role or "ejecutivo",
-            form_id=info.form_id,
-            letters=list(info.letters),
-            context=_with_proposer(s, case.id, info) or None,
-            status="open",
-            platform_code=case.platform_code,
-            region_code=case.region_code,
-            created_at=now,
+    rows = [
+        {
+            "id": task_id,
+            "case_id": case.id,
+            "element_id": info.element_id,
+            "name": info.name,
+            "process_id": info.process_id,
+            "lane": info.lane,
+            "role": info.role or "ejecutivo",
+            "form_id": info.form_id,
+            "letters": list(info.letters),
+            "context": _with_proposer(s, case.id, info) or None,
+            "status": "open",
+            "platform_code": case.platform_code,
+            "region_code": case.region_code,
+            "created_at": now,
             **copied,
-        )
+        }
         for task_id, info in current.items()
         if task_id not in loaded.before.tasks
-    )
+    ]
+    if rows:  # one batch of rows, without the unit of work's bookkeeping (nothing reads them as objects)
+        s.execute(insert(HumanTask), rows)
 
 
 def _with_proposer(s: Session, case_id: int, info: runtime.HumanTaskInfo) -> dict[str, Any]:
@@ -289,20 +291,22 @@ def _project_timers(s: Session, loaded: Loaded) -> None:
             .values(status="cancelled")
             .execution_options(synchronize_session=False)
         )
-    s.add_all(
-        Timer(
-            case_id=case_id,
-            task_id=task_id,
-            element_id=info.element_id,
-            name=info.name,
-            due_at=info.due_at,
-            next_attempt_at=info.due_at,
-            status="pending",
-            attempts=0,
-        )
+    rows = [
+        {
+            "case_id": case_id,
+            "task_id": task_id,
+            "element_id": info.element_id,
+            "name": info.name,
+            "due_at": info.due_at,
+            "next_attempt_at": info.due_at,
+            "status": "pending",
+            "attempts": 0,
+        }
         for task_id, info in current.items()
         if task_id not in loaded.before.timers
-    )
+    ]
+    if rows:
+        s.execute(insert(Timer), rows)
 
 
 def _project_subscriptions(s: Session, loaded: Loaded) -> None:
@@ -320,19 +324,21 @@ def _project_subscriptions(s: Session, loaded: Loaded) -> None:
             .values(status="cancelled")
             .execution_options(synchronize_session=False)
         )
-    s.add_all(
-        Subscription(
-            case_id=case_id,
-            task_id=m.task_id,
-            element_id=m.element_id,
-            message=m.message,
-            status="waiting",
-            form_id=m.form_id,
-            due_at=m.due_at,
-        )
+    rows = [
+        {
+            "case_id": case_id,
+            "task_id": m.task_id,
+            "element_id": m.element_id,
+            "message": m.message,
+            "status": "waiting",
+            "form_id": m.form_id,
+            "due_at": m.due_at,
+        }
         for key, m in current.items()
         if key not in loaded.before.messages
-    )
+    ]
+    if rows:
+        s.execute(insert(Subscription), rows)
 
 
 _TRAIL_EVENTS = {

@@ -37,7 +37,7 @@ def start(
     """Start a new case's process with its intake data and store its first state, projections and log."""
     trail = runtime.Trail()
     wf = runtime.start(proc.definition, data, now, trail)
-    loaded = persistence.insert(s, cat, proc, case, wf, trail, now)
+    loaded = persistence.create(s, cat, proc, case, wf, trail, now)
     _record(s, loaded, trail, events, actor, now)
     return loaded
 
