@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from engine.models import Case
 from engine.services import inbox as inbox_service
 from tests.web.test_auth__login import sign_in
-from web.inbox import shown as shown_count
+from web.staff.inbox import shown as shown_count
 
 PASSWORD = "clave-segura-1"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

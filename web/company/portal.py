@@ -15,8 +15,8 @@ from engine.forms import Form
 from engine.services import mediation
 from engine.system import System
 
-from . import formrender, uploads
-from .auth import current_actor, roles_required
+from .. import formrender, uploads
+from ..auth import current_actor, roles_required
 
 bp = Blueprint("portal", __name__, url_prefix="/empresa")
 uploads.allow_uploads(bp, "portal.answer")

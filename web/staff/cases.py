@@ -16,8 +16,9 @@ from engine.mail import MailSettings
 from engine.services import attachments, casefile, documents, tasks, transfers
 from engine.system import System
 
-from . import derivations, formrender, uploads
-from .auth import current_actor
+from .. import formrender, uploads
+from ..auth import current_actor
+from . import derivations
 
 bp = Blueprint("cases", __name__)
 uploads.allow_uploads(bp, "cases.complete")

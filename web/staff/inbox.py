@@ -14,7 +14,7 @@ from engine.services.cases import kind_labels
 from engine.services.inbox import COUNT_CAP, DUE_STATES, InboxQuery, inbox
 from engine.system import System
 
-from .auth import current_actor
+from ..auth import current_actor
 
 bp = Blueprint("inbox", __name__)
 DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}

@@ -16,7 +16,7 @@ from engine.services import demo, providers, reference, users
 from engine.services.derivation_outbox import send_due
 from engine.services.timers import fire_due_timers
 
-from .cli_agency import agency
+from .agency import agency
 
 
 def _system() -> system.System:
@@ -218,7 +218,7 @@ def run(host: str, port: int, threads: int) -> None:
     """Sirve la aplicación web y la API, con el programador de temporizadores."""
     from waitress import serve
 
-    from . import create_app
+    from .. import create_app
 
     app = create_app()
     scheduler.start_background(app.extensions["ventanilla"])

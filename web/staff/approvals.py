@@ -16,7 +16,7 @@ from engine.models import Case, Document, HumanTask
 from engine.services import tasks
 from engine.system import System
 
-from .auth import current_actor, roles_required
+from ..auth import current_actor, roles_required
 
 bp = Blueprint("approvals", __name__)
 APPROVAL_FORM = "visacion"  # the queue lists the tasks whose form is the visación form

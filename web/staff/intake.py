@@ -18,8 +18,8 @@ from engine.models import Platform
 from engine.services import attachments, cases
 from engine.system import System
 
-from . import formrender, uploads
-from .auth import current_actor, roles_required
+from .. import formrender, uploads
+from ..auth import current_actor, roles_required
 
 bp = Blueprint("intake", __name__)
 uploads.allow_uploads(bp, "intake.create")

@@ -16,9 +16,9 @@ from engine.services import agencies, derivation_outbox, derivations
 from engine.services.cases import CaseDetail
 from engine.system import System
 
-from . import formrender
-from .auth import current_actor, roles_required
-from .derivation_api import outbox_settings
+from .. import formrender
+from ..auth import current_actor, roles_required
+from ..derivation_api import outbox_settings
 
 bp = Blueprint("derivations", __name__)
 EDITORS = ("integrador", "admin_plataformas")

@@ -10,7 +10,7 @@ from engine.labels import KINDS, STAGES, STATUSES
 from engine.services import cases
 from engine.system import System
 
-from .auth import current_actor
+from ..auth import current_actor
 
 bp = Blueprint("lookup", __name__)
 

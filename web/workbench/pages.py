@@ -14,7 +14,7 @@ from engine.services.workbench import archive, drafts, migration, versions
 from engine.services.workbench.drafts import Problem
 from engine.system import System
 
-from .auth import current_actor, roles_required
+from ..auth import current_actor, roles_required
 
 bp = Blueprint("workbench", __name__, url_prefix="/taller")
 ROLES = ("analista", "integrador")

@@ -13,7 +13,7 @@ from engine.errors import FormInvalid
 from engine.services import providers
 from engine.system import System
 
-from .auth import current_actor, roles_required
+from ..auth import current_actor, roles_required
 from .derivations import EDITORS
 
 bp = Blueprint("providers", __name__)
