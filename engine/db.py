@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import Conflict
@@ -18,6 +18,7 @@ DEFAULT_URL = "sqlite:///instance/ventanilla.db"
 AFTER_COMMIT = "ventanilla.after_commit"  # Session.info key: work a transaction recorded for after its commit
 
 AfterCommit = Callable[[list[object]], None]
+DatabaseError = SQLAlchemyError  # what a caller may catch when the database fails, without naming SQLAlchemy
 
 
 def after_commit(s: Session, item: object) -> None:

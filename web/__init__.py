@@ -1,4 +1,4 @@
-"""Ventanilla's web front: the JSON API (v1) and the staff and public pages."""
+"""Ventanilla's web front: the JSON API (v1) and the pages by audience (staff, company, workbench)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import system
 
-from . import (
-    api,
-    approvals,
-    assets,
-    auth,
-    cases,
-    dates,
-    derivations,
-    errors,
-    inbox,
-    inputs,
-    intake,
-    lookup,
-    modeler,
-    pages,
-    portal,
-    providers,
-    workbench,
-)
+from . import api, assets, auth, dates, errors, inputs, staff, workbench
+from .company import portal
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -41,19 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.url_map.converters["id"] = inputs.IdConverter  # before the blueprints: their routes use it
     dates.init_app(app)
-    staff = (
-        inbox.bp,
-        cases.bp,
-        intake.bp,
-        approvals.bp,
-        lookup.bp,
-        derivations.bp,
-        providers.bp,
-        workbench.bp,
-        modeler.bp,
-    )
     apis = api.BLUEPRINTS
-    for bp in (*apis, assets.bp, auth.bp, pages.bp, portal.bp, *staff):
+    for bp in (*apis, assets.bp, auth.bp, portal.bp, *staff.BLUEPRINTS, *workbench.BLUEPRINTS):
         app.register_blueprint(bp)
     inputs.init_app(app)  # after the blueprints' upload limits, before the CSRF check reads the body
     auth.init_app(app, csrf_exempt=apis)  # the workbench API checks CSRF itself for session requests

@@ -11,9 +11,8 @@ import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -35,17 +34,16 @@ from flask_login import (  # type: ignore[import-untyped]
     logout_user,
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from engine.access import Actor
+from engine.db import DatabaseError
 from engine.errors import Unauthenticated
 from engine.roles import CASE_STAFF, ROLES
 from engine.services import logins
-from engine.system import System
 
-from . import config, errors
+from . import config, context, errors
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -101,15 +99,6 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Reclamos trasladados", "portal.index", frozenset({PROVIDER})),
 )
 PROVIDER_ONLY = "Las cuentas de empresas solo tienen acceso al portal de proveedores."
-
-
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
-
-
-def _now() -> datetime:
-    clock = cast(Callable[[], datetime], current_app.config["CLOCK"])
-    return clock()
 
 
 def current_account() -> logins.Account | None:
@@ -236,7 +225,7 @@ def _load_user(user_id: str) -> StaffUser | None:
     """Flask-Login's user loader: the active account with this id, or None (signed out)."""
     if not user_id.isdigit():
         return None
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         account = logins.account_by_id(s, int(user_id))
     return StaffUser(account) if account is not None else None
 
@@ -276,8 +265,8 @@ def _submit_login(next_url: str | None) -> ResponseReturnValue:
     if problems:
         return _login_page(username, next_url, field_errors=problems), 422
     try:
-        with _system().db.writing() as s:
-            account = logins.sign_in(s, username, password, request.remote_addr or "", _now())
+        with context.system().db.writing() as s:
+            account = logins.sign_in(s, username, password, request.remote_addr or "", context.now())
     except logins.LoginLocked as err:
         retry = str(max(1, int(err.retry_after.total_seconds())))
         return _login_page(username, next_url, message=err.detail), 429, {"Retry-After": retry}
@@ -332,7 +321,7 @@ def _account_for_page() -> logins.Account | None:
     """current_account for templates: an error page must render even when the database is down."""
     try:
         return current_account()
-    except SQLAlchemyError:
+    except DatabaseError:
         log.exception("no se pudo cargar el usuario de la sesión")
         return None
 

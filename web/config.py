@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from engine.clock import utcnow
+from engine.clock import CHILE, utcnow
 from engine.db import DEFAULT_URL
 
 KEY_FILE_NAME = "secret_key"
@@ -42,6 +43,29 @@ def stored_secret_key(folder: Path) -> str:
     if not key:
         raise RuntimeError(f"{path} está vacío: bórrelo para generar una clave nueva o defina SECRET_KEY")
     return key
+
+
+def is_production(env: Mapping[str, str]) -> bool:
+    """``ENV=production``: the deployment where time may not be moved."""
+    return env.get("ENV", "").strip().lower() == "production"
+
+
+def demo_instant(text: str, env: Mapping[str, str]) -> datetime:
+    """The instant of ``--clock``/``--now`` (ISO 8601; without an offset it is Chilean local time).
+    Refused in production: there the app runs on the real clock."""
+    if is_production(env):
+        raise ValueError("no se puede mover el reloj en producción (ENV=production)")
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' no es una fecha y hora ISO, p. ej. 2027-03-01T09:00") from None
+    return instant.replace(tzinfo=CHILE) if instant.tzinfo is None else instant
+
+
+def moved_clock(start: datetime, real: Callable[[], datetime] = utcnow) -> Callable[[], datetime]:
+    """A clock that reads ``start`` now and advances with real time from there (demos, acceptance tests)."""
+    offset = start - real()
+    return lambda: real() + offset
 
 
 class Default:

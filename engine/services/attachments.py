@@ -343,7 +343,11 @@ def add_to_case(
 
 def list_attachments(s: Session, folio: str, actor: Actor) -> list[AttachmentView]:
     """The files of a case the actor may see, oldest first (the bytes are not loaded)."""
-    case = find_case(s, folio, actor)
+    return attachments_of(s, find_case(s, folio, actor))
+
+
+def attachments_of(s: Session, case: Case) -> list[AttachmentView]:
+    """The files of a case already found in the actor's scope, oldest first (the bytes are not loaded)."""
     rows = s.execute(
         select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
     ).scalars()

@@ -15,11 +15,11 @@ from ..access import Actor, can_work, find_case
 from ..catalog import Catalog
 from ..errors import NotFound
 from ..forms import Form
-from ..models import HumanTask, Instance, Platform
+from ..models import Case, HumanTask, Instance, Platform
 from ..store import CatalogStore
 from . import providers
-from .cases import CaseDetail, case_detail, kind_labels
-from .documents import DocumentView, list_documents
+from .cases import CaseDetail, detail_of, kind_labels
+from .documents import DocumentView, documents_of
 
 
 @dataclass(frozen=True)
@@ -136,11 +136,15 @@ def _task_form(cat: Catalog, actor: Actor, t: HumanTask, names: Mapping[str, Any
 
 def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: datetime) -> CasePage:
     """Everything the case file shows, read from projections and the pinned content version."""
-    detail = case_detail(s, folio, actor, now)
-    case = find_case(s, folio, actor)
+    return page_of(s, store, find_case(s, folio, actor), actor, now)
+
+
+def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: datetime) -> CasePage:
+    """``case_page`` of a case already found in the actor's scope."""
+    detail = detail_of(s, case, now)
     inst = s.get(Instance, case.id)
     if inst is None:
-        raise NotFound(f"el caso {folio} no tiene proceso")
+        raise NotFound(f"el caso {case.folio} no tiene proceso")
     cat = store.get(s, inst.version_id)
     tasks = list(
         s.execute(
@@ -158,7 +162,7 @@ def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: da
         platform.name if platform else case.platform_code,
         holder,
         forms,
-        list_documents(s, folio, actor),
+        documents_of(s, case.id),
         _diagrams(cat, inst, tasks),
         sorted(cat.letters),
         kind_labels(cat),

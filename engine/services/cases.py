@@ -214,7 +214,11 @@ def kind_labels(cat: Catalog) -> dict[str, str]:
 
 def case_detail(s: Session, folio: str, actor: Actor, now: datetime) -> CaseDetail:
     """The case file: summary, parties, open tasks, pending timers and the full log."""
-    case = find_case(s, folio, actor)
+    return detail_of(s, find_case(s, folio, actor), now)
+
+
+def detail_of(s: Session, case: Case, now: datetime) -> CaseDetail:
+    """``case_detail`` of a case already found in the actor's scope."""
     tasks = s.execute(
         select(HumanTask)
         .where(HumanTask.case_id == case.id, HumanTask.status == "open")

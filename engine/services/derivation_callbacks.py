@@ -13,10 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import inputs
 from ..access import Actor
+from ..db import Database
 from ..errors import Conflict, EngineError, NotFound, Unauthenticated
 from ..models import Agency, Case, Derivation, DerivationEvent
 from ..store import CatalogStore
@@ -137,6 +139,28 @@ def parse_files(body: bytes) -> list[tuple[str, str, bytes]]:
         except (binascii.Error, ValueError):
             raise CallbackInvalid(f"el adjunto «{name[:80]}» no está en base64") from None
     return files
+
+
+def receive_event_once(
+    db: Database,
+    store: CatalogStore,
+    derivation_id: str,
+    body: bytes,
+    signature: str | None,
+    token_user: str | None,
+    now: datetime,
+) -> CallbackResult:
+    """``receive_event`` in its own transaction. Two deliveries of one event racing each other: the loser
+    fails on the unique event id (or the case's revision) with nothing applied; it looks again once and then
+    answers like a replay ("ya recibido"), never with a second effect."""
+    for attempt in (1, 2):
+        try:
+            with db.writing() as s:
+                return receive_event(s, store, derivation_id, body, signature, token_user, now)
+        except (IntegrityError, Conflict):
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def receive_event(

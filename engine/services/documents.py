@@ -274,8 +274,12 @@ def _view(doc: Document) -> DocumentView:
 
 def list_documents(s: Session, folio: str, actor: Actor) -> list[DocumentView]:
     """The letters of a case the actor may see, newest last."""
-    case = find_case(s, folio, actor)
-    docs = s.execute(select(Document).where(Document.case_id == case.id).order_by(Document.id)).scalars()
+    return documents_of(s, find_case(s, folio, actor).id)
+
+
+def documents_of(s: Session, case_id: int) -> list[DocumentView]:
+    """The letters of a case already found in the actor's scope, newest last."""
+    docs = s.execute(select(Document).where(Document.case_id == case_id).order_by(Document.id)).scalars()
     return [_view(d) for d in docs]
 
 

@@ -1,15 +1,20 @@
-"""The real ``ventanilla`` command in a subprocess: init, publish, users, tokens; idempotent."""
+"""The real ``ventanilla`` command in a subprocess: init, publish, users, tokens (idempotent), clocks."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.conftest import ROOT
+from engine import system
+from tests.conftest import ACTORS, ROOT, complaint
+from tests.integration.helpers import open_case
 
 BIN = Path(sys.executable).parent / "ventanilla"
+FRIDAY = datetime(2024, 9, 13, 15, 0, tzinfo=UTC)  # 12:00 in Santiago
 
 
 def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -59,3 +64,53 @@ def test_validate_exit_codes() -> None:
     assert ok.returncode == 0 and ok.stdout == ""
     missing = run(["validate", "no-existe"], dict(os.environ))
     assert missing.returncode == 1 and "no-existe" in missing.stdout
+
+
+def test_fire_timers_now_fires_what_is_due_at_that_instant(sys_: system.System, database_url: str) -> None:
+    # An inquiry opened on Friday 13-09-2024 is due on Wednesday 25-09-2024 (Fiestas Patrias in between).
+    open_case(sys_, complaint(kind="inquiry"), ACTORS["eje13"], FRIDAY)
+    env = {**os.environ, "DATABASE_URL": database_url}
+    early = run(["fire-timers", "--now", "2024-09-25T23:59"], env)
+    assert early.returncode == 0, early.stderr
+    assert early.stdout.startswith("0 disparados")
+    due = run(["fire-timers", "--now", "2024-09-26T00:01"], env)  # Chilean local time: past the deadline
+    assert due.returncode == 0, due.stderr
+    assert due.stdout.startswith("1 disparados")
+
+
+def test_moving_the_clock_is_refused_in_production_and_for_bad_instants() -> None:
+    production = {**os.environ, "ENV": "production"}
+    for args in (["fire-timers", "--now", "2027-03-01T09:00"], ["run", "--clock", "2027-03-01T09:00"]):
+        refused = run(args, production)
+        assert refused.returncode == 2
+        assert "no se puede mover el reloj en producción" in refused.stderr
+    env = {**os.environ, "VENTANILLA_CLOCK": "mañana"}
+    bad = run(["run", "--port", "0"], env)
+    assert bad.returncode == 2 and "no es una fecha y hora ISO" in bad.stderr
+
+
+def test_run_with_a_clock_serves_the_app_at_that_instant(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/t.db", "PYTHONUNBUFFERED": "1"}
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN), "run", "--port", str(port), "--clock", "2027-03-01T09:00"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.startswith("Reloj de la aplicación desde 2027-03-01T09:00-03:00"), first
+        assert f":{port}/" in server.stdout.readline()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

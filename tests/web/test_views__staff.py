@@ -4,6 +4,7 @@ CSRF stays on: tokens are read from the pages as a browser would."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from engine.models import Case
 from engine.services import inbox as inbox_service
 from tests.web.test_auth__login import sign_in
-from web.inbox import shown as shown_count
+from web.staff.inbox import shown as shown_count
 
 PASSWORD = "clave-segura-1"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -161,3 +162,12 @@ def test_visacion_queue_return_and_bulk_approve_with_four_eyes(client: FlaskClie
     client.post("/visacion", data={"task": task_id.group(1), "csrf_token": token(client, "/visacion")})
     assert folio not in client.get("/visacion").get_data(as_text=True)
     assert "Cerrado" in client.get(f"/casos/{folio}").get_data(as_text=True)
+
+
+def test_the_bandeja_reads_the_app_clock(app: Flask, client: FlaskClient) -> None:
+    sign_in(client, "eje13", PASSWORD)
+    register(client)
+    assert "Tareas: <strong>0</strong>" in client.get("/bandeja?due=fuera_de_plazo").get_data(as_text=True)
+    later = datetime.now(UTC) + timedelta(days=90)  # the CLOCK setting (``ventanilla run --clock``) moved on
+    app.config["CLOCK"] = lambda: later
+    assert "Tareas: <strong>1</strong>" in client.get("/bandeja?due=fuera_de_plazo").get_data(as_text=True)

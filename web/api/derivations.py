@@ -6,11 +6,9 @@ from typing import Annotated, Literal, NotRequired
 
 from flask import Response, request
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
 from engine.access import Actor
-from engine.errors import Conflict
 from engine.services import derivation_callbacks, derivation_outbox, users
 
 from .. import context
@@ -119,18 +117,11 @@ def derivation_event(derivation_id: str) -> Response:
     body = request.get_data(cache=False)
     signature = request.headers.get(derivation_outbox.SIGNATURE_HEADER)
     token_user = None if signature is not None else _token_user()
-    for attempt in (1, 2):  # a concurrent duplicate loses on the unique event id: look again, once
-        try:
-            with context.system().db.writing() as s:
-                result = derivation_callbacks.receive_event(
-                    s, context.system().store, derivation_id, body, signature, token_user, context.now()
-                )
-            return json_response(result)
-        except (IntegrityError, Conflict):
-            if attempt == 2:
-                raise
-            continue
-    raise AssertionError("unreachable")
+    system = context.system()
+    result = derivation_callbacks.receive_event_once(
+        system.db, system.store, derivation_id, body, signature, token_user, context.now()
+    )
+    return json_response(result)
 
 
 class IncidentList(TypedDict):

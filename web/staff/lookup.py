@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
-from engine.clock import utcnow
 from engine.errors import EngineError
 from engine.labels import KINDS, STAGES, STATUSES
 from engine.services import cases
-from engine.system import System
 
-from .auth import current_actor
+from .. import context
+from ..auth import current_actor
 
 bp = Blueprint("lookup", __name__)
 
@@ -20,12 +19,10 @@ def index() -> tuple[str, int]:
     folio, rut = request.args.get("folio", "").strip(), request.args.get("rut", "").strip()
     result, problem = None, None
     if folio or rut:
-        system: System = current_app.extensions["ventanilla"]
+        channel = current_actor().channel or "in_person"
         try:
-            with system.db.writing() as s:
-                result = cases.public_status(
-                    s, folio, rut, utcnow(), channel=current_actor().channel or "in_person"
-                )
+            with context.system().db.writing() as s:  # writing: the lookup is logged on the case
+                result = cases.public_status(s, folio, rut, context.now(), channel=channel)
         except EngineError as err:
             problem = err.detail
     return render_template(

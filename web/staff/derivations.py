@@ -1,28 +1,21 @@
-"""Pages of derivation: the agency registry (integrators and admins), the incidents of sending (supervisors
-and integrators) with "reintentar ahora", and what the case file shows and offers about derivations."""
+"""Pages of derivation: the agency registry (integrators and admins) and the incidents of sending (supervisors
+and integrators) with "reintentar ahora". The case page reads a case's derivations through casepage."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import EngineError, FormInvalid
-from engine.models import Case
-from engine.services import agencies, derivation_outbox, derivations
-from engine.services.cases import CaseDetail
-from engine.system import System
+from engine.services import agencies, derivation_outbox
 
-from . import formrender
-from .auth import current_actor, roles_required
-from .context import outbox_settings
+from .. import context
+from ..auth import current_actor, roles_required
+from .roles import INCIDENT_ROLES, REGISTRY_EDITORS
 
 bp = Blueprint("derivations", __name__)
-EDITORS = ("integrador", "admin_plataformas")
-INCIDENT_ROLES = ("supervisor", "abogado", "integrador", "admin_plataformas")
 FIELDS = (
     "name",
     "channel",
@@ -34,14 +27,6 @@ FIELDS = (
     "answer_days",
 )
 FIELDS_MORE = ("process", "account")
-
-
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
-
-
-def _now() -> datetime:
-    return current_app.config["CLOCK"]()  # type: ignore[no-any-return]
 
 
 def _posted() -> dict[str, Any]:
@@ -64,9 +49,9 @@ def _flash_saved(saved: agencies.SavedAgency, verb: str) -> None:
 def _registry(
     errors: dict[str, str] | None = None, values: dict[str, Any] | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         rows = agencies.list_agencies(s)
-        processes = sorted(agencies.published_processes(s, _system().store))
+        processes = sorted(agencies.published_processes(s, context.system().store))
     body = render_template(
         "derivations/agencies.html",
         agencies=rows,
@@ -79,19 +64,19 @@ def _registry(
 
 
 @bp.get("/instituciones")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def agency_list() -> ResponseReturnValue:
     return _registry()
 
 
 @bp.post("/instituciones")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def agency_add() -> ResponseReturnValue:
     data = {"code": request.form.get("code", ""), **_posted()}
     try:
-        with _system().db.writing() as s:
-            processes = agencies.published_processes(s, _system().store)
-            saved = agencies.add_agency(s, data, processes, current_actor(), _now())
+        with context.system().db.writing() as s:
+            processes = agencies.published_processes(s, context.system().store)
+            saved = agencies.add_agency(s, data, processes, current_actor(), context.now())
     except FormInvalid as err:
         flash("Revise los campos marcados.", "error")
         return _registry({e.field: e.message for e in err.errors}, data, 422)
@@ -106,9 +91,9 @@ def _edit_page(
     status: int = 200,
 ) -> ResponseReturnValue:
     """The agency's form: its stored values, or what was posted when it was refused (``values``)."""
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         agency = agencies.view(agencies.agency_row(s, code))
-        processes = sorted(agencies.published_processes(s, _system().store))
+        processes = sorted(agencies.published_processes(s, context.system().store))
     body = render_template(
         "derivations/agency_edit.html",
         agency=agency,
@@ -121,20 +106,20 @@ def _edit_page(
 
 
 @bp.get("/instituciones/<code>")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def agency_edit(code: str) -> ResponseReturnValue:
     return _edit_page(code)
 
 
 @bp.post("/instituciones/<code>")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def agency_update(code: str) -> ResponseReturnValue:
     rotate = request.form.get("rotate_secret") == "on"
     posted = _posted()
     try:
-        with _system().db.writing() as s:
-            processes = agencies.published_processes(s, _system().store)
-            saved = agencies.update_agency(s, code, posted, processes, current_actor(), _now(), rotate)
+        with context.system().db.writing() as s:
+            processes = agencies.published_processes(s, context.system().store)
+            saved = agencies.update_agency(s, code, posted, processes, current_actor(), context.now(), rotate)
     except FormInvalid as err:
         flash("Revise los campos marcados.", "error")
         return _edit_page(code, {e.field: e.message for e in err.errors}, posted, 422)
@@ -145,7 +130,7 @@ def agency_update(code: str) -> ResponseReturnValue:
 @bp.get("/derivaciones/incidentes")
 @roles_required(*INCIDENT_ROLES)
 def incidents() -> ResponseReturnValue:
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         rows = derivation_outbox.list_incidents(s, current_actor())
     return render_template("derivations/incidents.html", incidents=rows)
 
@@ -156,39 +141,16 @@ def retry(delivery_id: int) -> ResponseReturnValue:
     """Reintentar ahora: back in the queue, then one send at once (outside any case transaction)."""
     back = request.form.get("folio")
     target = url_for("cases.show", folio=back) if back else url_for("derivations.incidents")
-    now = _now()
+    now = context.now()
     try:
-        with _system().db.writing() as s:
+        with context.system().db.writing() as s:
             derivation_outbox.retry_now(s, delivery_id, current_actor(), now)
     except EngineError as err:
         flash(err.detail, "error")
         return redirect(target)
-    sent = derivation_outbox.send_one(_system().db, delivery_id, now, outbox_settings())
+    sent = derivation_outbox.send_one(context.system().db, delivery_id, now, context.outbox_settings())
     if sent:
         flash("Derivación enviada.", "success")
     else:
         flash("El reintento volvió a fallar; se seguirá intentando automáticamente.", "warning")
     return redirect(target)
-
-
-# --- for the case file (web/cases.py) ---
-
-
-def case_derivations(folio: str) -> list[derivations.DerivationView]:
-    """The case's derivations with their sending state (the case file already checked the actor's scope)."""
-    from sqlalchemy import select
-
-    with _system().db.reading() as s:
-        case_id = s.execute(select(Case.id).where(Case.folio == folio)).scalar_one_or_none()
-        return derivations.case_derivations(s, case_id) if case_id is not None else []
-
-
-def form_options(options: formrender.Options, detail: CaseDetail) -> formrender.Options:
-    """Agency choices from the registry (active ones), those suggested by the case's subject first."""
-    with _system().db.reading() as s:
-        rows = agencies.list_agencies(s, active_only=True)
-        suggested = agencies.suggest(s, f"{detail.subject} {detail.description}")
-    rank = {code: i for i, code in enumerate(suggested)}
-    rows.sort(key=lambda a: (rank.get(a.code, len(rank)), a.name))
-    pairs = tuple((a.code, f"{a.name} (sugerida)" if a.code in rank else a.name) for a in rows)
-    return dataclasses.replace(options, agencies=pairs)

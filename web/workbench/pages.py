@@ -3,31 +3,22 @@ import; migration of open cases. The editors themselves live at /taller/procesos
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import EngineError, InvalidContent
 from engine.services.workbench import archive, drafts, migration, versions
 from engine.services.workbench.drafts import Problem
-from engine.system import System
 
-from .auth import current_actor, roles_required
+from .. import context
+from ..auth import current_actor, roles_required
 
 bp = Blueprint("workbench", __name__, url_prefix="/taller")
 ROLES = ("analista", "integrador")
 EDITORS = {"process": "/taller/procesos/", "form": "/taller/formularios/", "letter": "/taller/cartas/"}
 KIND_LABELS = {"process": "Procesos (BPMN)", "form": "Formularios", "letter": "Plantillas de cartas"}
-
-
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
-
-
-def _now() -> datetime:
-    return current_app.config["CLOCK"]()  # type: ignore[no-any-return]
 
 
 def editor_url(path: str, kind: str) -> str:
@@ -38,8 +29,8 @@ def editor_url(path: str, kind: str) -> str:
 
 def _home(problems: list[Problem] | None = None, checked: bool = False) -> str:
     actor = current_actor()
-    with _system().db.writing() as s:
-        view = drafts.draft_view(s, actor.username, _now())
+    with context.system().db.writing() as s:
+        view = drafts.draft_view(s, actor.username, context.now())
     groups: dict[str, list[Any]] = {kind: [] for kind in KIND_LABELS}
     for info in view.files:
         groups[info.kind].append(info)
@@ -64,8 +55,8 @@ def index() -> ResponseReturnValue:
 @roles_required(*ROLES)
 def validate() -> ResponseReturnValue:
     actor = current_actor()
-    with _system().db.writing() as s:
-        result = drafts.validate_draft(s, actor.username, _now())
+    with context.system().db.writing() as s:
+        result = drafts.validate_draft(s, actor.username, context.now())
     if result.ok:
         flash("El borrador es válido: puede publicarse.", "success")
     return _home(result.problems, checked=True), 200 if result.ok else 422
@@ -80,9 +71,9 @@ def publish() -> ResponseReturnValue:
         flash("Escriba una nota que explique qué cambia en esta versión.", "error")
         return _home(), 422
     try:
-        with _system().db.writing() as s:
+        with context.system().db.writing() as s:
             replace = request.form.get("replace_newer") == "1"
-            published = drafts.publish_draft(s, actor.username, note, _now(), replace_newer=replace)
+            published = drafts.publish_draft(s, actor.username, note, context.now(), replace_newer=replace)
     except InvalidContent as err:
         flash("No se publicó: el borrador tiene problemas.", "error")
         return _home(drafts.problems_of(err.problems), checked=True), 422
@@ -97,8 +88,8 @@ def publish() -> ResponseReturnValue:
 @roles_required(*ROLES)
 def reset() -> ResponseReturnValue:
     actor = current_actor()
-    with _system().db.writing() as s:
-        view = drafts.reset_draft(s, actor.username, None, _now())
+    with context.system().db.writing() as s:
+        view = drafts.reset_draft(s, actor.username, None, context.now())
     flash(f"Borrador descartado: ahora es una copia de la versión {view.base_version}.", "success")
     return redirect(url_for("workbench.index"))
 
@@ -106,7 +97,7 @@ def reset() -> ResponseReturnValue:
 @bp.get("/versiones")
 @roles_required(*ROLES)
 def versions_page() -> ResponseReturnValue:
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         rows = versions.list_versions(s)
     return render_template("workbench/versions.html", rows=rows)
 
@@ -121,8 +112,8 @@ def import_zip() -> ResponseReturnValue:
         return redirect(url_for("workbench.versions_page"))
     try:
         files = archive.read_zip(storage.stream.read(archive.MAX_ZIP_BYTES + 1))
-        with _system().db.writing() as s:
-            result = drafts.replace_files(s, actor.username, files, _now())
+        with context.system().db.writing() as s:
+            result = drafts.replace_files(s, actor.username, files, context.now())
     except EngineError as err:
         flash(f"No se importó el zip: {err.detail}", "error")
         return redirect(url_for("workbench.versions_page"))
@@ -141,13 +132,19 @@ def _version_arg(name: str) -> int | None:
 def migrations() -> ResponseReturnValue:
     """GET with desde/hacia: the dry run; POST: migrate the safe cases."""
     source, target = _version_arg("desde"), _version_arg("hacia")
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         rows = versions.list_versions(s)
     result, performed = None, request.method == "POST"
     if source is not None and target is not None:
         try:
             result = migration.run_migration(
-                _system().db, _system().store, source, target, current_actor(), _now(), dry_run=not performed
+                context.system().db,
+                context.system().store,
+                source,
+                target,
+                current_actor(),
+                context.now(),
+                dry_run=not performed,
             )
         except EngineError as err:
             flash(f"No se pudo revisar la migración: {err.detail}", "error")

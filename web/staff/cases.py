@@ -3,21 +3,20 @@ and the actions on a case (complete, claim, release, transfer, letters)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from engine import bpmn_layout
-from engine.clock import utcnow
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.labels import CHANNELS, STAGES, STATUSES
-from engine.mail import MailSettings
-from engine.services import attachments, casefile, documents, tasks, transfers
-from engine.system import System
+from engine.services import attachments, casefile, casepage, documents, tasks, transfers
 
-from . import derivations, formrender, uploads
-from .auth import current_actor
+from .. import context, formrender, uploads
+from ..auth import current_actor
 
 bp = Blueprint("cases", __name__)
 uploads.allow_uploads(bp, "cases.complete")
@@ -28,37 +27,38 @@ _MIME = {
 DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}
 
 
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
-
-
-def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
-    """Render the case file; ``task_errors``: {task_id: (values, errors)} to re-show a refused form."""
-    with _system().db.reading() as s:
-        page = casefile.case_page(s, _system().store, folio, current_actor(), utcnow())
-        files = attachments.list_attachments(s, folio, current_actor())
-    options = derivations.form_options(formrender.reference_options(), page.detail)
-    attached = uploads.attached_labels(files)
+def _forms(found: casepage.CaseFile, task_errors: dict[str, Any]) -> dict[str, Markup]:
+    """The HTML form of each open task the actor may work, with stored data (or the refused input)."""
+    options = dataclasses.replace(formrender.reference_options(), agencies=found.agencies)
+    attached = uploads.attached_labels(found.attachments)
     forms = {}
-    for task in page.tasks:
+    for task in found.page.tasks:
         shown = formrender.display_values({**task.prefill, **task.context})  # stored data wins
-        values, errors = (task_errors or {}).get(task.id, (shown, {}))
+        values, errors = task_errors.get(task.id, (shown, {}))
         if task.form is not None and task.workable:
             forms[task.id] = formrender.render_form(
                 task.form, values, errors, options, prefix=f"t{task.id[:8]}", attached=attached
             )
+    return forms
+
+
+def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
+    """Render the case file; ``task_errors``: {task_id: (values, errors)} to re-show a refused form."""
+    system, actor = context.system(), current_actor()
+    with system.db.reading() as s:
+        found = casepage.case_file(s, system.store, folio, actor, context.now())
     body = render_template(
         "cases/show.html",
-        page=page,
-        forms=forms,
-        files=files,
-        kinds=page.kinds,
+        page=found.page,
+        forms=_forms(found, task_errors or {}),
+        files=found.attachments,
+        kinds=found.page.kinds,
         channels=CHANNELS,
         stages=STAGES,
         statuses=STATUSES,
         due_labels=DUE_LABELS,
-        actor=current_actor(),
-        derivations=derivations.case_derivations(folio),
+        actor=actor,
+        derivations=found.derivations,
         folio=folio,
     )
     return body, status
@@ -72,9 +72,9 @@ def show(folio: str) -> ResponseReturnValue:
 @bp.post("/casos/<folio>/tareas/<task_id>")
 def complete(folio: str, task_id: str) -> ResponseReturnValue:
     """Complete a task with its form; refused input comes back beside the fields, nothing changed."""
-    with _system().db.reading() as s:
-        page = casefile.case_page(s, _system().store, folio, current_actor(), utcnow())
-    task = next((t for t in page.tasks if t.id == task_id), None)
+    system = context.system()
+    with system.db.reading() as s:
+        task = casepage.open_task(s, system.store, folio, task_id, current_actor(), context.now())
     if task is None or task.form is None:
         flash("La tarea ya no está abierta.", "warning")
         return redirect(url_for("cases.show", folio=folio))
@@ -84,9 +84,9 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
     try:
         if parse_errors:
             raise FormInvalid([])
-        with _system().db.writing() as s:
+        with system.db.writing() as s:
             tasks.complete_task_with_files(
-                s, _system().store, task_id, data, files, current_actor(), utcnow()
+                s, system.store, task_id, data, files, current_actor(), context.now()
             )
     except FormInvalid as err:
         errors = {**formrender.errors_by_field(err), **parse_errors}
@@ -101,7 +101,7 @@ def _action(folio: str, run: Any, ok: str) -> ResponseReturnValue:
     """Run one action in its own transaction; refusals come back as a message on the case page (a case or
     task out of the actor's scope is a plain 404 page: nothing about it is revealed)."""
     try:
-        with _system().db.writing() as s:
+        with context.system().db.writing() as s:
             run(s)
     except NotFound:
         raise
@@ -114,13 +114,15 @@ def _action(folio: str, run: Any, ok: str) -> ResponseReturnValue:
 
 @bp.post("/casos/<folio>/tareas/<task_id>/tomar")
 def claim(folio: str, task_id: str) -> ResponseReturnValue:
-    return _action(folio, lambda s: tasks.claim_task(s, task_id, current_actor(), utcnow()), "Tarea tomada.")
+    return _action(
+        folio, lambda s: tasks.claim_task(s, task_id, current_actor(), context.now()), "Tarea tomada."
+    )
 
 
 @bp.post("/casos/<folio>/tareas/<task_id>/liberar")
 def release(folio: str, task_id: str) -> ResponseReturnValue:
     return _action(
-        folio, lambda s: tasks.release_task(s, task_id, current_actor(), utcnow()), "Tarea liberada."
+        folio, lambda s: tasks.release_task(s, task_id, current_actor(), context.now()), "Tarea liberada."
     )
 
 
@@ -130,14 +132,14 @@ def transfer(folio: str) -> ResponseReturnValue:
     to_platform = form.get("to_platform", "").strip() or None
     to_user = form.get("to_user", "").strip() or None
     try:
-        with _system().db.writing() as s:
+        with context.system().db.writing() as s:
             transfers.transfer_case(
                 s,
-                _system().store,
+                context.system().store,
                 folio,
                 current_actor(),
                 form.get("reason", ""),
-                utcnow(),
+                context.now(),
                 to_platform=to_platform,
                 to_user=to_user,
             )
@@ -153,7 +155,9 @@ def regenerate(folio: str) -> ResponseReturnValue:
     letter = request.form.get("letter", "")
     return _action(
         folio,
-        lambda s: documents.generate_for_case(s, _system().store, folio, letter, current_actor(), utcnow()),
+        lambda s: documents.generate_for_case(
+            s, context.system().store, folio, letter, current_actor(), context.now()
+        ),
         "Carta generada.",
     )
 
@@ -162,7 +166,7 @@ def regenerate(folio: str) -> ResponseReturnValue:
 def download(doc_id: int, kind: str) -> Response:
     if kind not in _MIME:
         abort(404)
-    with _system().db.writing() as s:
+    with context.system().db.writing() as s:
         name, body = documents.document_file(s, doc_id, kind, current_actor())
     resp = Response(body, mimetype=_MIME[kind])
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -172,7 +176,7 @@ def download(doc_id: int, kind: str) -> Response:
 @bp.get("/adjuntos/<id:attachment_id>")
 def attachment(attachment_id: int) -> Response:
     """A file attached to a case, saved by the browser (never shown inline); 404 outside the actor's scope."""
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         name, mime, body = attachments.attachment_file(s, attachment_id, current_actor())
     return uploads.file_response(name, mime, body)
 
@@ -180,10 +184,10 @@ def attachment(attachment_id: int) -> Response:
 @bp.post("/casos/<folio>/documentos/<id:doc_id>/enviar")
 def send(folio: str, doc_id: int) -> ResponseReturnValue:
     to = [x.strip() for x in request.form.get("to", "").split(",") if x.strip()]
-    settings = current_app.config.get("MAIL_SETTINGS") or MailSettings.from_env()
+    settings = context.mail_settings()
     return _action(
         folio,
-        lambda s: documents.send_document(s, doc_id, to, current_actor(), settings, utcnow()),
+        lambda s: documents.send_document(s, doc_id, to, current_actor(), settings, context.now()),
         f"Carta enviada a {', '.join(to)}.",
     )
 
@@ -191,6 +195,6 @@ def send(folio: str, doc_id: int) -> ResponseReturnValue:
 @bp.get("/casos/<folio>/diagramas/<file>")
 def diagram(folio: str, file: str) -> Response:
     """The BPMN of one process the case ran, with a layout added when the file has none (for bpmn-js)."""
-    with _system().db.reading() as s:
-        xml = casefile.diagram_xml(s, _system().store, folio, file, current_actor())
+    with context.system().db.reading() as s:
+        xml = casefile.diagram_xml(s, context.system().store, folio, file, current_actor())
     return Response(bpmn_layout.ensure_diagram(xml), mimetype="application/xml")

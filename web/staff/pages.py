@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from .auth import start_page
+from ..auth import start_page
 
 bp = Blueprint("pages", __name__)
 

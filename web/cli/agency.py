@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Any
 
 import click
 
-from engine import system
 from engine.access import Actor
-from engine.clock import utcnow
-from engine.errors import EngineError, FormInvalid
+from engine.errors import EngineError
 from engine.services import agencies
 
+from . import common
+
 CLI = Actor("cli", "sistema")
-
-
-def _system() -> system.System:
-    return system.build(os.environ.get("DATABASE_URL"))
-
-
-def _fail(err: EngineError) -> None:
-    if isinstance(err, FormInvalid):
-        for e in err.errors:
-            click.echo(f"error: {e.field}: {e.message}", err=True)
-    else:
-        click.echo(f"error: {err.detail}", err=True)
-    sys.exit(1)
 
 
 def _fields(**options: Any) -> dict[str, Any]:
@@ -72,7 +57,7 @@ def agency() -> None:
 @agency.command("list")
 def agency_list() -> None:
     """Lista el registro (el secreto solo como pista)."""
-    with _system().db.reading() as s:
+    with common.system().db.reading() as s:
         rows = agencies.list_agencies(s)
     for a in rows:
         target = a.endpoint_url if a.channel == "webservice" else a.contact_email
@@ -89,13 +74,13 @@ def agency_list() -> None:
 @_with_options
 def agency_add(code: str, **options: Any) -> None:
     """Agrega una institución; genera y muestra su secreto compartido una vez."""
-    sys_ = _system()
+    sys_ = common.system()
     try:
         with sys_.db.writing() as s:
             processes = agencies.published_processes(s, sys_.store)
-            saved = agencies.add_agency(s, {"code": code, **_fields(**options)}, processes, CLI, utcnow())
+            saved = agencies.add_agency(s, {"code": code, **_fields(**options)}, processes, CLI, common.now())
     except EngineError as err:
-        _fail(err)
+        common.fail(err)
     _saved(saved, "agregada")
 
 
@@ -106,13 +91,13 @@ def agency_add(code: str, **options: Any) -> None:
 @click.option("--rotate-secret", is_flag=True, help="Genera un secreto nuevo y lo muestra una vez")
 def agency_set(code: str, rotate_secret: bool, **options: Any) -> None:
     """Cambia campos de una institución."""
-    sys_ = _system()
+    sys_ = common.system()
     try:
         with sys_.db.writing() as s:
             processes = agencies.published_processes(s, sys_.store)
             saved = agencies.update_agency(
-                s, code.upper(), _fields(**options), processes, CLI, utcnow(), rotate_secret=rotate_secret
+                s, code.upper(), _fields(**options), processes, CLI, common.now(), rotate_secret=rotate_secret
             )
     except EngineError as err:
-        _fail(err)
+        common.fail(err)
     _saved(saved, "actualizada")

@@ -5,35 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine import deadlines
-from engine.clock import utcnow
 from engine.errors import Conflict, FormInvalid
 from engine.forms import Form
 from engine.services import mediation
-from engine.system import System
 
-from . import formrender, uploads
-from .auth import current_actor, roles_required
+from .. import context, formrender, uploads
+from ..auth import current_actor, roles_required
 
 bp = Blueprint("portal", __name__, url_prefix="/empresa")
 uploads.allow_uploads(bp, "portal.answer")
 RESULTS = {"acoge": "Acoge", "acoge_parcialmente": "Acoge parcialmente", "no_acoge": "No acoge"}
 
 
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
-
-
 @bp.get("/reclamos")
 @roles_required("proveedor")
 def index() -> str:
     """The company's reclamos: pending ones first with their due dates, then the answered and closed."""
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         found = mediation.list_complaints(s, current_actor())
-    today = deadlines.local_date(utcnow())
+    today = deadlines.local_date(context.now())
     return render_template("portal/index.html", complaints=found, today=today)
 
 
@@ -41,9 +35,9 @@ def _page(
     folio: str, values: Any = None, errors: dict[str, str] | None = None, status: int = 200
 ) -> tuple[str, int]:
     """The complaint with the answer form while it waits (``values``/``errors`` re-show a refused one)."""
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         view = mediation.get_complaint(s, folio, current_actor())
-        form = mediation.answer_form(s, _system().store, folio, current_actor())
+        form = mediation.answer_form(s, context.system().store, folio, current_actor())
     html = None
     if view.answerable:
         html = formrender.render_form(form, values or {}, errors or {}, formrender.reference_options())
@@ -58,8 +52,8 @@ def show(folio: str) -> ResponseReturnValue:
 
 
 def _form(folio: str) -> Form:
-    with _system().db.reading() as s:
-        return mediation.answer_form(s, _system().store, folio, current_actor())
+    with context.system().db.reading() as s:
+        return mediation.answer_form(s, context.system().store, folio, current_actor())
 
 
 @bp.post("/reclamos/<folio>")
@@ -73,8 +67,10 @@ def answer(folio: str) -> ResponseReturnValue:
     try:
         if parse_errors:
             raise FormInvalid([])
-        with _system().db.writing() as s:
-            mediation.answer_complaint(s, _system().store, folio, data, files, current_actor(), utcnow())
+        with context.system().db.writing() as s:
+            mediation.answer_complaint(
+                s, context.system().store, folio, data, files, current_actor(), context.now()
+            )
     except FormInvalid as err:
         errors = {**formrender.errors_by_field(err), **parse_errors}
         errors = uploads.refused_errors(form, files, data, errors)

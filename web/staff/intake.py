@@ -5,67 +5,51 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from engine.catalog import Catalog
-from engine.clock import utcnow
 from engine.errors import FormInvalid
 from engine.forms import Form
-from engine.labels import CHANNELS, KINDS
-from engine.models import Platform
-from engine.services import attachments, cases
-from engine.system import System
+from engine.labels import CHANNELS
+from engine.services import attachments, cases, intake_options
 
-from . import formrender, uploads
-from .auth import current_actor, roles_required
+from .. import context, formrender, uploads
+from ..auth import current_actor, roles_required
+from .roles import INTAKE_ROLES
 
 bp = Blueprint("intake", __name__)
 uploads.allow_uploads(bp, "intake.create")
 STAFF_CHANNELS = ("in_person", "phone", "written", "mailbox")
 
 
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
-
-
 def _process_id() -> str:
     return (request.values.get("proceso") or cases.DEFAULT_PROCESS).strip()[:120]
-
-
-def _intake_form(cat: Catalog, process_id: str) -> Form:
-    """The published process's intake form; 404 for a process that does not exist or takes no intake."""
-    proc = cat.processes.get(process_id)
-    if proc is None or not proc.start_form or proc.start_form not in cat.forms:
-        abort(404)
-    return cat.form(proc.start_form)
 
 
 def _render(
     values: Mapping[str, object], errors: Mapping[str, str], status: int = 200
 ) -> ResponseReturnValue:
-    sys_, process_id = _system(), _process_id()
-    with sys_.db.reading() as s:
-        cat = sys_.store.latest(s)
-        form = _intake_form(cat, process_id)
-        platforms = [(p.code, p.name) for p in s.execute(select(Platform).order_by(Platform.code)).scalars()]
-    options = formrender.reference_options(platforms=platforms)
-    html = formrender.render_form(form, values, errors, options, prefix="ingreso")
+    """The intake page; 404 for a process that does not exist or takes no intake."""
+    system = context.system()
+    with system.db.reading() as s:
+        found = intake_options.intake_options(s, system.store, _process_id())
+    if found is None:
+        abort(404)
+    options = formrender.reference_options(platforms=found.platforms)
+    html = formrender.render_form(found.form, values, errors, options, prefix="ingreso")
     channels = {code: CHANNELS[code] for code in STAFF_CHANNELS}
-    others = {pid: name for pid, name in cases.kind_labels(cat).items() if pid not in KINDS}
     return render_template(
         "intake/new.html",
         form_html=html,
-        channels=channels if "channel" in form.schema.get("properties", {}) else {},
-        process_id=process_id,
-        title=cat.processes[process_id].name if process_id in others else "Registrar un caso",
-        others=others,
+        channels=channels if "channel" in found.form.schema.get("properties", {}) else {},
+        process_id=found.process_id,
+        title=found.process_name if found.is_other else "Registrar un caso",
+        others=found.others,
     ), status
 
 
 @bp.get("/casos/nuevo")
-@roles_required("ejecutivo", "supervisor", "abogado")
+@roles_required(*INTAKE_ROLES)
 def new() -> ResponseReturnValue:
     actor = current_actor()
     channel = request.args.get("canal", "in_person")
@@ -78,21 +62,29 @@ def new() -> ResponseReturnValue:
     return _render(defaults, {})
 
 
+def _form(process_id: str) -> Form:
+    system = context.system()
+    with system.db.reading() as s:
+        form = intake_options.intake_form(s, system.store, process_id)
+    if form is None:
+        abort(404)
+    return form
+
+
 @bp.post("/casos/nuevo")
-@roles_required("ejecutivo", "supervisor", "abogado")
+@roles_required(*INTAKE_ROLES)
 def create() -> ResponseReturnValue:
-    sys_, process_id = _system(), _process_id()
+    system, process_id = context.system(), _process_id()
     posted = {k: v for k, v in request.form.to_dict(flat=False).items() if k != "proceso"}
-    with sys_.db.reading() as s:
-        form = _intake_form(sys_.store.latest(s), process_id)
+    form = _form(process_id)
     data, errors = formrender.parse_submission(form, posted)
     files = uploads.posted_files(form)
     try:
         if errors:
             raise FormInvalid([])
-        with sys_.db.writing() as s:
+        with system.db.writing() as s:
             summary = attachments.open_case_with_files(
-                s, sys_.store, data, files, current_actor(), utcnow(), process_id=process_id
+                s, system.store, data, files, current_actor(), context.now(), process_id=process_id
             )
     except FormInvalid as err:
         flash("Revise los campos marcados.", "error")

@@ -3,29 +3,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import FormInvalid
 from engine.services import providers
-from engine.system import System
 
-from .auth import current_actor, roles_required
-from .derivations import EDITORS
+from .. import context
+from ..auth import current_actor, roles_required
+from .roles import REGISTRY_EDITORS
 
 bp = Blueprint("providers", __name__)
 MEDIUMS = {"digital": True, "carta": False}
-
-
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
-
-
-def _now() -> datetime:
-    return current_app.config["CLOCK"]()  # type: ignore[no-any-return]
 
 
 def _posted() -> dict[str, Any]:
@@ -45,7 +36,7 @@ def _registry(
     errors: dict[str, str] | None = None, values: dict[str, Any] | None = None, status: int = 200
 ) -> ResponseReturnValue:
     query = request.args.get("q", "").strip()[: providers.MAX_QUERY]
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         found = providers.search_providers(s, query, _page_number())
         markets = providers.known_markets(s)
     body = render_template(
@@ -60,22 +51,22 @@ def _registry(
 
 
 @bp.get("/proveedores")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def index() -> ResponseReturnValue:
     return _registry()
 
 
 @bp.post("/proveedores")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def add() -> ResponseReturnValue:
     data, rut_text = _posted(), request.form.get("rut", "").strip()
     try:
-        with _system().db.writing() as s:
+        with context.system().db.writing() as s:
             view = providers.add_provider(
                 s,
                 rut_text,
                 data["legal_name"],
-                _now(),
+                context.now(),
                 data["trade_name"],
                 data["market"],
                 data["email"] or None,
@@ -92,7 +83,7 @@ def add() -> ResponseReturnValue:
 def _edit_page(
     rut: str, errors: dict[str, str] | None = None, values: dict[str, Any] | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    with _system().db.reading() as s:
+    with context.system().db.reading() as s:
         company = providers.get_provider(s, rut)
         accounts = providers.portal_accounts(s, company.rut)
         markets = providers.known_markets(s)
@@ -116,18 +107,18 @@ def _edit_page(
 
 
 @bp.get("/proveedores/<rut>")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def edit(rut: str) -> ResponseReturnValue:
     return _edit_page(rut)
 
 
 @bp.post("/proveedores/<rut>")
-@roles_required(*EDITORS)
+@roles_required(*REGISTRY_EDITORS)
 def update(rut: str) -> ResponseReturnValue:
     data = _posted()
     try:
-        with _system().db.writing() as s:
-            view = providers.update_provider(s, rut, data, current_actor().username, _now())
+        with context.system().db.writing() as s:
+            view = providers.update_provider(s, rut, data, current_actor().username, context.now())
             accounts = providers.portal_accounts(s, view.rut)
     except FormInvalid as err:
         flash("Revise los campos marcados.", "error")

@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 from engine import bpmn_layout
 from engine.errors import InvalidContent
 
-from .auth import roles_required
-from .errors import problem
+from ..auth import roles_required
+from ..errors import problem
 
 bp = Blueprint("modeler", __name__, url_prefix="/taller")
 EDITORS = ("analista", "integrador")

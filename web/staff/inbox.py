@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from flask import Blueprint, render_template, request
 
-from flask import Blueprint, current_app, render_template, request
-from sqlalchemy.orm import Session
+from engine.labels import CHANNELS, STAGES
+from engine.services.bandeja import bandeja
+from engine.services.inbox import COUNT_CAP, DUE_STATES, InboxQuery
 
-from engine.clock import utcnow
-from engine.errors import EngineError
-from engine.labels import CHANNELS, KINDS, STAGES
-from engine.services.cases import kind_labels
-from engine.services.inbox import COUNT_CAP, DUE_STATES, InboxQuery, inbox
-from engine.system import System
-
-from .auth import current_actor
+from .. import context
+from ..auth import current_actor
 
 bp = Blueprint("inbox", __name__)
 DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}
 TABS = {"all": "Todas", "mine": "Mis tareas", "unclaimed": "Sin tomar"}
-
-
-def _system() -> System:
-    return current_app.extensions["ventanilla"]  # type: ignore[no-any-return]
 
 
 def shown(n: int, cap: int = COUNT_CAP) -> str:
@@ -32,12 +23,13 @@ def shown(n: int, cap: int = COUNT_CAP) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _query(kinds: Mapping[str, str]) -> InboxQuery:
+def _query() -> InboxQuery:
+    """The filters as asked (the kind is checked against the catalog by the service)."""
     args = request.args
     page = args.get("page", "1")
     return InboxQuery(
         tab=args.get("tab", "all") if args.get("tab") in TABS else "all",
-        kind=args.get("kind") if args.get("kind") in kinds else None,
+        kind=args.get("kind") or None,
         stage=args.get("stage") if args.get("stage") in STAGES else None,
         channel=args.get("channel") if args.get("channel") in CHANNELS else None,
         due=args.get("due") if args.get("due") in DUE_STATES else None,
@@ -47,28 +39,19 @@ def _query(kinds: Mapping[str, str]) -> InboxQuery:
     )
 
 
-def _kinds(s: Session) -> Mapping[str, str]:
-    """Case kinds in words: consulta, reclamo ... and the processes that are not consumer cases."""
-    try:
-        return kind_labels(_system().store.latest(s))
-    except EngineError:  # nothing published yet: the consumer kinds only
-        return KINDS
-
-
 @bp.get("/bandeja")
 def index() -> str:
     """The inbox page; with htmx only the results table is re-rendered when filters change."""
-    with _system().db.reading() as s:
-        kinds = _kinds(s)
-        q = _query(kinds)
-        page = inbox(s, current_actor(), q, utcnow())
+    system = context.system()
+    with system.db.reading() as s:
+        found = bandeja(s, system.store, current_actor(), _query(), context.now())
     template = "inbox/_results.html" if request.headers.get("HX-Request") else "inbox/index.html"
     return render_template(
         template,
-        page=page,
-        q=q,
+        page=found.page,
+        q=found.query,
         tabs=TABS,
-        kinds=kinds,
+        kinds=found.kinds,
         stages=STAGES,
         channels=CHANNELS,
         due_labels=DUE_LABELS,

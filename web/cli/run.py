@@ -1,0 +1,66 @@
+"""``ventanilla run|worker|fire-timers``: the web server with its scheduler, the scheduler alone, one pass."""
+
+from __future__ import annotations
+
+import click
+
+from engine import scheduler
+from engine.services.derivation_outbox import send_due
+from engine.services.timers import fire_due_timers
+
+from .. import config
+from . import common
+
+CLOCK_HELP = (
+    "Hora inicial del reloj de la aplicación (ISO, sin zona: hora de Chile); luego avanza con el tiempo "
+    "real. "
+    "Para demostraciones y pruebas de aceptación; rechazado con ENV=production."
+)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--threads", default=8, type=int)
+@click.option("--clock", "clock_text", default=None, envvar="VENTANILLA_CLOCK", help=CLOCK_HELP)
+def run(host: str, port: int, threads: int, clock_text: str | None) -> None:
+    """Sirve la aplicación web y la API, con el programador de temporizadores."""
+    from waitress import serve
+
+    from .. import create_app
+
+    start = common.instant("--clock", clock_text)
+    clock = config.moved_clock(start) if start else config.Default.CLOCK
+    app = create_app({"CLOCK": clock})
+    scheduler.start_background(app.extensions["ventanilla"], clock)
+    if start:
+        click.echo(f"Reloj de la aplicación desde {start.isoformat(timespec='minutes')}")
+    click.echo(f"Ventanilla en http://{host}:{port}/  (Ctrl+C para detener)")
+    serve(app, host=host, port=port, threads=threads)
+
+
+@click.command()
+def worker() -> None:
+    """Solo el programador de temporizadores (sin servidor web)."""
+    scheduler.run_blocking(common.system())
+
+
+@click.command("fire-timers")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Disparar los vencidos a esta hora (ISO, sin zona: hora de Chile); rechazado con ENV=production.",
+)
+def fire_timers(now_text: str | None) -> None:
+    """Dispara una vez los temporizadores vencidos y muestra el resultado."""
+    now = common.instant("--now", now_text) or common.now()
+    sys_ = common.system()
+    report = fire_due_timers(sys_.db, sys_.store, now)
+    click.echo(
+        f"{report.fired} disparados, {report.failed} con error, {report.skipped} tomados por otro proceso"
+    )
+    sent = send_due(sys_.db, now)
+    click.echo(
+        f"derivaciones: {sent.sent} enviadas, {sent.failed} con error, {sent.incidents} incidentes abiertos"
+    )
