@@ -16,7 +16,7 @@ from .caselog import LogEvent
 from .catalog import Catalog, ProcessInfo
 from .errors import CaseNotFound, Conflict
 from .labels import KINDS
-from .models import Case, HumanTask, Instance, Subscription, Timer
+from .models import Case, HumanTask, Instance, Subscription, Timer, table
 from .store import CatalogStore
 
 
@@ -137,10 +137,13 @@ def project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> 
     Only the difference with what the workflow waited on when loaded is written: no reads needed."""
     copied_before = task_copy(loaded.case)
     case_events = _project_case(loaded, now)
-    _project_tasks(s, loaded, now, copied_before)
-    _project_timers(s, loaded)
-    _project_subscriptions(s, loaded)
-    loaded.before = waits_of(loaded.wf)
+    tasks = {t.id: t for t in runtime.human_tasks(loaded.wf)}  # one walk of the task tree per step
+    timers = {t.task_id: t for t in runtime.waiting_timers(loaded.wf)}
+    messages = {(m.task_id, m.message): m for m in runtime.waiting_messages(loaded.wf)}
+    _project_tasks(s, loaded, now, copied_before, tasks)
+    _project_timers(s, loaded, timers)
+    _project_subscriptions(s, loaded, messages)
+    loaded.before = Waits(frozenset(tasks), frozenset(timers), frozenset(messages))
     return Projected(_trail_events(trail), case_events)
 
 
@@ -218,9 +221,14 @@ def task_copy(case: Case) -> dict[str, Any]:
     }
 
 
-def _project_tasks(s: Session, loaded: Loaded, now: datetime, copied_before: dict[str, Any]) -> None:
+def _project_tasks(
+    s: Session,
+    loaded: Loaded,
+    now: datetime,
+    copied_before: dict[str, Any],
+    current: dict[str, runtime.HumanTaskInfo],
+) -> None:
     case, copied = loaded.case, task_copy(loaded.case)
-    current = {t.id: t for t in runtime.human_tasks(loaded.wf)}
     gone = loaded.before.tasks - current.keys()
     if gone:
         s.execute(
@@ -229,7 +237,7 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, copied_before: dic
             .values(status="cancelled", closed_at=now)
             .execution_options(synchronize_session=False)
         )
-    if copied != copied_before:
+    if copied != copied_before and loaded.before.tasks:  # a new case has no open task to rewrite yet
         s.execute(
             update(HumanTask)
             .where(HumanTask.case_id == case.id, HumanTask.status == "open")
@@ -258,7 +266,7 @@ def _project_tasks(s: Session, loaded: Loaded, now: datetime, copied_before: dic
         if task_id not in loaded.before.tasks
     ]
     if rows:  # one batch of rows, without the unit of work's bookkeeping (nothing reads them as objects)
-        s.execute(insert(HumanTask), rows)
+        s.execute(insert(table(HumanTask)), rows)
 
 
 def _with_proposer(s: Session, case_id: int, info: runtime.HumanTaskInfo) -> dict[str, Any]:
@@ -280,9 +288,8 @@ def _with_proposer(s: Session, case_id: int, info: runtime.HumanTaskInfo) -> dic
     return context
 
 
-def _project_timers(s: Session, loaded: Loaded) -> None:
+def _project_timers(s: Session, loaded: Loaded, current: dict[str, runtime.TimerInfo]) -> None:
     case_id = loaded.case.id
-    current = {t.task_id: t for t in runtime.waiting_timers(loaded.wf)}
     gone = loaded.before.timers - current.keys()
     if gone:
         s.execute(
@@ -306,12 +313,13 @@ def _project_timers(s: Session, loaded: Loaded) -> None:
         if task_id not in loaded.before.timers
     ]
     if rows:
-        s.execute(insert(Timer), rows)
+        s.execute(insert(table(Timer)), rows)
 
 
-def _project_subscriptions(s: Session, loaded: Loaded) -> None:
+def _project_subscriptions(
+    s: Session, loaded: Loaded, current: dict[tuple[str, str], runtime.MessageWait]
+) -> None:
     case_id = loaded.case.id
-    current = {(m.task_id, m.message): m for m in runtime.waiting_messages(loaded.wf)}
     gone = {task_id for task_id, _ in loaded.before.messages - current.keys()}
     if gone:
         s.execute(
@@ -338,7 +346,7 @@ def _project_subscriptions(s: Session, loaded: Loaded) -> None:
         if key not in loaded.before.messages
     ]
     if rows:
-        s.execute(insert(Subscription), rows)
+        s.execute(insert(table(Subscription)), rows)
 
 
 _TRAIL_EVENTS = {

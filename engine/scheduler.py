@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -11,8 +12,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
 from .services import effects, logins
-from .services.derivation_outbox import send_due
-from .services.timers import fire_due_timers
+from .services.derivation_outbox import OutboxReport, send_due
+from .services.effects import EffectsReport
+from .services.timers import FireReport, fire_due_timers
 from .system import System
 
 log = logging.getLogger(__name__)
@@ -20,16 +22,34 @@ POLL_SECONDS = 5
 HOUSEKEEPING_HOURS = 6
 
 
+@dataclass(frozen=True)
+class PollReport:
+    """What one poll of the due work did: timers fired, effects carried out, derivations sent."""
+
+    timers: FireReport
+    effects: EffectsReport
+    derivations: OutboxReport
+
+
+def poll_once(system: System, now: datetime) -> PollReport:
+    """Everything due at ``now``, once: timers, then the effects a step's process left (a crash, a failure),
+    then the derivation outbox (an oficio is attached only once its letter is rendered)."""
+    timers = fire_due_timers(system.db, system.store, now)
+    done = effects.run_due(system.db, now)
+    sent = send_due(system.db, now)  # sends happen here, never in a request
+    return PollReport(timers, done, sent)
+
+
 def _job(system: System, clock: Callable[[], datetime]) -> None:
-    report = fire_due_timers(system.db, system.store, clock())
-    if report.fired or report.failed:
-        log.info("temporizadores: %s disparados, %s con error", report.fired, report.failed)
-    done = effects.run_due(system.db, clock())  # what a step's kick left (a crash, a failure): before sends
-    if done.done or done.failed:
-        log.info("efectos: %s realizados, %s con error", done.done, done.failed)
-    sent = send_due(system.db, clock())  # the derivation outbox: sends happen here, never in a request
-    if sent.sent or sent.failed:
-        log.info("derivaciones: %s enviadas, %s con error", sent.sent, sent.failed)
+    report = poll_once(system, clock())
+    if report.timers.fired or report.timers.failed:
+        log.info("temporizadores: %s disparados, %s con error", report.timers.fired, report.timers.failed)
+    if report.effects.done or report.effects.failed:
+        log.info("efectos: %s realizados, %s con error", report.effects.done, report.effects.failed)
+    if report.derivations.sent or report.derivations.failed:
+        log.info(
+            "derivaciones: %s enviadas, %s con error", report.derivations.sent, report.derivations.failed
+        )
 
 
 def _housekeeping(system: System, clock: Callable[[], datetime]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import NAMING, Base, UTCDateTime
+from .base import NAMING, Base, UTCDateTime, table
 from .cases import (
     INBOX_COVER,
     INBOX_KEYS,
@@ -54,4 +54,5 @@ __all__ = [
     "Timer",
     "UTCDateTime",
     "User",
+    "table",
 ]

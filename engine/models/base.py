@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
     DateTime,
     MetaData,
+    Table,
     TypeDecorator,
 )
 from sqlalchemy.engine import Dialect
@@ -50,3 +51,8 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[Any]: JSON,
     }
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for Core statements (an executemany of rows needs no unit of work)."""
+    return cast(Table, model.__table__)

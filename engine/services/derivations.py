@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..caselog import LogEvent
 from ..errors import FieldError, FormInvalid
 from ..forms import Form
-from ..models import Agency, Case, Derivation, DerivationDelivery, Document
+from ..models import Agency, Case, Derivation, DerivationDelivery
 
 AGENCY_SOURCE = "agencies"
 OPEN = ("sent", "acknowledged")
@@ -131,7 +131,7 @@ def open_derivation(
     data: Mapping[str, Any],
     now: datetime,
     element_id: str | None,
-    document: Document | None,
+    document_id: int | None,
 ) -> LogEvent:
     """Record a derivation and queue its sending (web service POST, or the oficio by e-mail): the outbox
     sends it after this transaction commits, so a slow or broken agency never holds a case."""
@@ -149,7 +149,7 @@ def open_derivation(
         body, doc_id = _payload(case, d, agency, data, now), None
     else:
         body = _oficio_text(case, agency, data)
-        doc_id = document.id if document is not None else None
+        doc_id = document_id
     s.add(
         DerivationDelivery(
             derivation_id=d.id,

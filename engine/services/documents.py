@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from .. import caselog, deadlines, letters, mail, pdf, persistence, runtime, rut
@@ -19,7 +19,7 @@ from ..catalog import Catalog
 from ..db import Database, after_commit
 from ..errors import EngineError, Forbidden, NotFound
 from ..labels import CHANNELS, KINDS, label
-from ..models import Case, Comuna, ContentFile, Document, OutboxEntry, Platform, Region, User
+from ..models import Case, Comuna, ContentFile, Document, Platform, Region, User
 from ..roles import ROLES
 from ..store import CatalogStore
 from . import outbox
@@ -57,6 +57,7 @@ class DocumentView:
     generated_at: datetime
     generated_by: str
     has_pdf: bool
+    rendered: bool  # False while the outbox has not rendered it yet (a download renders it at once)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -148,36 +149,35 @@ def record_letter(
     actor: Actor,
     now: datetime,
     element_id: str | None = None,
-) -> Document:
+) -> DocumentView:
     """Record one letter of the case's content version: its context is fixed now (the case as it is in this
-    step), the .docx is rendered after the commit (the outbox). The row has its id on return."""
-    if f"letter_templates/{letter_id}.docx" not in cat.files:
+    step), the .docx is rendered after the commit (the outbox)."""
+    template = cat.files.get(f"letter_templates/{letter_id}.docx")
+    if template is None:
         raise NotFound(f"la carta '{letter_id}' no existe en la versión del caso")
-    doc = Document(
-        case_id=case.id,
-        letter_id=letter_id,
-        title=letter_id.replace("_", " ").capitalize(),
-        element_id=element_id,
-        version_id=cat.version_id,
-        context=_storable(letter_context(s, case, data, actor, now)),
-        docx=None,
-        pdf=None,
-        generated_at=now,
-        generated_by=actor.username,
-    )
-    s.add(doc)
-    s.flush()  # the id: a derivation's delivery and the outbox entry refer to it
-    entry = outbox.enqueue(s, LETTER, now, case_id=case.id, document_id=doc.id)
-    template = cat.files[f"letter_templates/{letter_id}.docx"]
-    after_commit(s, LetterJob(entry, doc.id, template, doc.context or {}, now))
-    return doc
+    context = _storable(letter_context(s, case, data, actor, now))
+    title = letter_id.replace("_", " ").capitalize()
+    row = {
+        "case_id": case.id,
+        "letter_id": letter_id,
+        "title": title,
+        "element_id": element_id,
+        "version_id": cat.version_id,
+        "context": context,
+        "generated_at": now,
+        "generated_by": actor.username,
+    }
+    doc_id = s.execute(insert(Document).values(**row).returning(Document.id)).scalar_one()
+    entry_id = outbox.enqueue(s, LETTER, now, case_id=case.id, document_id=doc_id)
+    after_commit(s, LetterJob(entry_id, doc_id, template, context, now))
+    return DocumentView(doc_id, letter_id, title, element_id, now, actor.username, False, False)
 
 
 @dataclass(frozen=True)
 class LetterJob:
     """What the committing process needs to render a letter it just recorded, without reading it back."""
 
-    entry: OutboxEntry
+    entry_id: int
     document_id: int
     template: bytes
     context: Mapping[str, Any]
@@ -216,7 +216,7 @@ def render_job(db: Database, job: LetterJob) -> None:
     body = letters.render(job.template, job.context)
     with db.writing() as s:
         keep_rendered(s, job.document_id, body)
-        outbox.close(s, job.entry.id, job.now)
+        outbox.close(s, job.entry_id, job.now)
 
 
 def _template_of(s: Session, doc: Document) -> bytes:
@@ -257,7 +257,7 @@ def generate_for_case(
         ],
         now,
     )
-    return _view(doc)
+    return doc
 
 
 def _view(doc: Document) -> DocumentView:
@@ -269,6 +269,7 @@ def _view(doc: Document) -> DocumentView:
         doc.generated_at,
         doc.generated_by,
         doc.pdf is not None,
+        doc.docx is not None,
     )
 
 

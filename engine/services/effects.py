@@ -19,7 +19,7 @@ from ..caselog import LogEvent, append_log
 from ..catalog import Catalog
 from ..db import Database
 from ..errors import EngineError
-from ..models import Case, Document, HumanTask, Notification, OutboxEntry, User
+from ..models import Case, HumanTask, Notification, OutboxEntry, User
 from ..runtime import Completed, Trail, letter_ids, listed
 from . import derivations, documents, outbox
 
@@ -133,14 +133,14 @@ def _notify(s: Session, case: Case, done: Completed, now: datetime) -> LogEvent:
 
 
 def _derivation_effects(
-    s: Session, case: Case, done: Completed, data: Mapping[str, Any], doc: Document | None, now: datetime
+    s: Session, case: Case, done: Completed, data: Mapping[str, Any], doc_id: int | None, now: datetime
 ) -> list[LogEvent]:
     """``derivation`` (expression → agency code): derive the case, the element's letter is the oficio;
     ``derivation_status`` (expression → acknowledged/answered/returned): the open derivation moves on."""
     events: list[LogEvent] = []
     if "derivation" in done.props:
         code = str(_evaluate(done.props["derivation"], data, now))
-        events.append(derivations.open_derivation(s, case, code, data, now, done.element_id, doc))
+        events.append(derivations.open_derivation(s, case, code, data, now, done.element_id, doc_id))
     if "derivation_status" in done.props:
         status = str(_evaluate(done.props["derivation_status"], data, now))
         moved = derivations.set_status(s, case, status, now, done.element_id)
@@ -172,7 +172,8 @@ def record(
                 )
             )
         if "derivation" in done.props or "derivation_status" in done.props:
-            events.extend(_derivation_effects(s, case, done, {**after, **done.data}, doc, now))
+            doc_id = doc.id if doc is not None else None
+            events.extend(_derivation_effects(s, case, done, {**after, **done.data}, doc_id, now))
         if "notify" in done.props:
             events.append(_notify(s, case, done, now))
     return events
@@ -200,8 +201,8 @@ def run_committed(db: Database, items: list[object]) -> None:
         try:
             documents.render_job(db, job)
         except Exception as err:  # the step is committed: its effect waits for the scheduler instead
-            log.warning("efecto %s tras el commit: %s", job.entry.id, err)
-            _failed(db, job.entry.id, outbox.failure_text(err), job.now)
+            log.warning("efecto %s tras el commit: %s", job.entry_id, err)
+            _failed(db, job.entry_id, outbox.failure_text(err), job.now)
 
 
 def run_due(db: Database, now: datetime, limit: int = 100) -> EffectsReport:

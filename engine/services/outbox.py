@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -94,23 +94,22 @@ def enqueue(
     document_id: int | None = None,
     payload: dict[str, Any] | None = None,
     lease_for_kick: timedelta = KICK_LEASE,
-) -> OutboxEntry:
-    """Record an effect to carry out once this transaction commits. The entry is born leased to this
-    process, which carries it out at once (the caller hands what it needs to ``db.after_commit``), so no
-    other process takes it meanwhile and no claim costs a transaction; should this process die first, a
+) -> int:
+    """Record an effect to carry out once this transaction commits; returns its id. The entry is born leased
+    to this process, which carries it out at once (the caller hands what it needs to ``db.after_commit``), so
+    no other process takes it meanwhile and no claim costs a transaction; should this process die first, a
     poll takes it after the lease."""
-    entry = OutboxEntry(
-        kind=kind,
-        case_id=case_id,
-        document_id=document_id,
-        payload=payload or {},
-        status="pending",
-        attempts=0,
-        next_attempt_at=now + lease_for_kick,
-        created_at=now,
-    )
-    s.add(entry)
-    return entry
+    values = {
+        "kind": kind,
+        "case_id": case_id,
+        "document_id": document_id,
+        "payload": payload or {},
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now + lease_for_kick,
+        "created_at": now,
+    }
+    return int(s.execute(insert(OutboxEntry).values(**values).returning(OutboxEntry.id)).scalar_one())
 
 
 def close(s: Session, entry_id: int, now: datetime) -> bool:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 from engine import scheduler
-from engine.services.derivation_outbox import send_due
-from engine.services.timers import fire_due_timers
 
 from .. import config
 from . import common
@@ -53,14 +51,15 @@ def worker() -> None:
     help="Disparar los vencidos a esta hora (ISO, sin zona: hora de Chile); rechazado con ENV=production.",
 )
 def fire_timers(now_text: str | None) -> None:
-    """Dispara una vez los temporizadores vencidos y muestra el resultado."""
+    """Hace una vez lo vencido (temporizadores, documentos pendientes, envíos de derivación) y lo informa."""
     now = common.instant("--now", now_text) or common.now()
     sys_ = common.system()
-    report = fire_due_timers(sys_.db, sys_.store, now)
+    report = scheduler.poll_once(sys_, now)
+    timers, done, sent = report.timers, report.effects, report.derivations
     click.echo(
-        f"{report.fired} disparados, {report.failed} con error, {report.skipped} tomados por otro proceso"
+        f"{timers.fired} disparados, {timers.failed} con error, {timers.skipped} tomados por otro proceso"
     )
-    sent = send_due(sys_.db, now)
+    click.echo(f"documentos: {done.done} generados, {done.failed} con error")
     click.echo(
         f"derivaciones: {sent.sent} enviadas, {sent.failed} con error, {sent.incidents} incidentes abiertos"
     )
