@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from .. import caselog, deadlines, letters, mail, pdf, persistence, runtime, rut
@@ -77,10 +77,10 @@ def spanish_date(instant: datetime) -> str:
     return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
 
 
-def _place(s: Session, case: Case) -> tuple[dict[str, str], dict[str, str]]:
-    """Where the case is attended and where the consumer lives, in words (one query)."""
+def _places_query() -> Select[tuple[str, str, str, str, str]]:
+    """Where a case is attended and where its consumer lives, by name (built once: aliases are costly)."""
     pcomuna, ccomuna, cregion = aliased(Comuna), aliased(Comuna), aliased(Region)
-    row = s.execute(
+    return (
         select(Platform.name, pcomuna.name, Region.name, ccomuna.name, cregion.name)
         .select_from(Case)
         .outerjoin(Platform, Platform.code == Case.platform_code)
@@ -88,8 +88,16 @@ def _place(s: Session, case: Case) -> tuple[dict[str, str], dict[str, str]]:
         .outerjoin(Region, Region.code == Case.region_code)
         .outerjoin(ccomuna, ccomuna.code == Case.comuna_code)
         .outerjoin(cregion, cregion.code == ccomuna.region_code)
-        .where(Case.id == case.id)
-    ).one()
+        .where(Case.id == bindparam("case_id"))
+    )
+
+
+_PLACES = _places_query()
+
+
+def _place(s: Session, case: Case) -> tuple[dict[str, str], dict[str, str]]:
+    """Where the case is attended and where the consumer lives, in words (one query)."""
+    row = s.execute(_PLACES, {"case_id": case.id}).one()
     platform, platform_comuna, region, comuna, consumer_region = (name or "" for name in row)
     place = {"nombre": platform, "comuna": platform_comuna, "region": region}
     return place, {"comuna": comuna, "region": consumer_region}
