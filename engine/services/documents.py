@@ -250,21 +250,10 @@ def generate_for_case(
         raise Forbidden("su perfil es de solo lectura")
     loaded = persistence.load(s, store, case.id, now)
     doc = record_letter(s, loaded.catalog, case, letter_id, runtime.variables(loaded.wf), actor, now)
-    caselog.append_log(
-        s,
-        case.id,
-        [
-            LogEvent(
-                "letter_generated",
-                f"Carta generada: {doc.title}",
-                actor=actor.username,
-                role=actor.role,
-                channel=actor.channel,
-                data={"letter": letter_id},
-            )
-        ],
-        now,
+    generated = caselog.by(
+        actor, "letter_generated", f"Carta generada: {doc.title}", data={"letter": letter_id}
     )
+    caselog.append_log(s, case.id, [generated], now)
     return doc
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import runtime
+from .. import caselog, runtime
 from ..access import Actor
 from ..caselog import LogEvent
 from ..errors import CaseNotFound, Conflict
@@ -51,16 +51,8 @@ def deliver_message(
             raise Conflict(f"el caso {folio} no está esperando el mensaje '{message}'")
         for sub in waiting:
             sub.status = "received"
-        return [
-            LogEvent(
-                "message_received",
-                f"Mensaje recibido: {message}",
-                actor=actor.username,
-                role=actor.role,
-                channel=actor.channel,
-                element_id=waiting[0].element_id,
-                data=dict(payload),
-            )
-        ]
+        received = f"Mensaje recibido: {message}"
+        element = waiting[0].element_id
+        return [caselog.by(actor, "message_received", received, element_id=element, data=dict(payload))]
 
     steps.advance(s, store, case.id, act, actor, now)

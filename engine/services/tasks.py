@@ -158,17 +158,8 @@ def complete_task(
         runtime.complete(loaded.wf, spiff_task, clean, trail)
         task.status, task.closed_at, task.closed_by = "completed", now, actor.username
         task.assignee = task.assignee or actor.username
-        return [
-            LogEvent(
-                "task_completed",
-                f"Tarea completada: {task.name}",
-                actor=actor.username,
-                role=actor.role,
-                channel=actor.channel,
-                element_id=task.element_id,
-                data=clean,
-            )
-        ]
+        done = f"Tarea completada: {task.name}"
+        return [caselog.by(actor, "task_completed", done, element_id=task.element_id, data=clean)]
 
     steps.advance(s, store, case.id, act, actor, now)
     return _view(task, case)
