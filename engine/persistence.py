@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from . import runtime
 from .caselog import LogEvent
@@ -53,16 +54,28 @@ class Loaded:
 
 def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded:
     """Load a case's workflow at its pinned version. Writers are checked by revision at save time."""
+    case, inst = _rows(s, case_id)
+    cat = store.get(s, inst.version_id)
+    proc = cat.process(inst.process_id)
+    wf = runtime.restore(proc.definition, inst.state, now)
+    return Loaded(case, inst, cat, proc, wf, inst.revision, waits_of(wf))
+
+
+def _rows(s: Session, case_id: int) -> tuple[Case, Instance]:
+    """The case and its state rows: from the session when this transaction read them already, else one
+    query."""
+    known = (
+        s.identity_map.get(identity_key(Case, case_id)),
+        s.identity_map.get(identity_key(Instance, case_id)),
+    )
+    if isinstance(known[0], Case) and isinstance(known[1], Instance):
+        return known[0], known[1]
     row = s.execute(
         select(Case, Instance).join(Instance, Instance.case_id == Case.id).where(Case.id == case_id)
     ).first()
     if row is None:
         raise CaseNotFound()
-    case, inst = row
-    cat = store.get(s, inst.version_id)
-    proc = cat.process(inst.process_id)
-    wf = runtime.restore(proc.definition, inst.state, now)
-    return Loaded(case, inst, cat, proc, wf, inst.revision, waits_of(wf))
+    return row[0], row[1]
 
 
 def create(
@@ -229,7 +242,7 @@ def _project_tasks(
     current: dict[str, runtime.HumanTaskInfo],
 ) -> None:
     case, copied = loaded.case, task_copy(loaded.case)
-    gone = loaded.before.tasks - current.keys()
+    gone = {t for t in loaded.before.tasks - current.keys() if not _closed_here(s, t)}
     if gone:
         s.execute(
             update(HumanTask)
@@ -267,6 +280,12 @@ def _project_tasks(
     ]
     if rows:  # one batch of rows, without the unit of work's bookkeeping (nothing reads them as objects)
         s.execute(insert(table(HumanTask)), rows)
+
+
+def _closed_here(s: Session, task_id: str) -> bool:
+    """Whether this step closed the task itself (it completed it): no need to cancel it too."""
+    task = s.identity_map.get(identity_key(HumanTask, task_id))
+    return isinstance(task, HumanTask) and task.status != "open"
 
 
 def _with_proposer(s: Session, case_id: int, info: runtime.HumanTaskInfo) -> dict[str, Any]:

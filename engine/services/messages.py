@@ -13,7 +13,7 @@ from .. import caselog, runtime
 from ..access import Actor
 from ..caselog import LogEvent
 from ..errors import CaseNotFound, Conflict
-from ..models import Case, Subscription
+from ..models import Case, Instance, Subscription
 from ..persistence import Loaded
 from ..store import CatalogStore
 from . import steps
@@ -29,7 +29,10 @@ def deliver_message(
     now: datetime,
 ) -> None:
     """Correlate a message to a case by folio; Conflict if the case is not waiting for it."""
-    case = s.execute(select(Case).where(Case.folio == folio)).scalar_one_or_none()
+    row = s.execute(  # the state too: the step that follows then loads nothing again
+        select(Case, Instance).join(Instance, Instance.case_id == Case.id).where(Case.folio == folio)
+    ).first()
+    case = row[0] if row else None
     if case is None:
         raise CaseNotFound(f"no existe un caso con folio {folio}")
     waiting = (

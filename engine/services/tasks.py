@@ -89,12 +89,13 @@ def list_tasks(s: Session, actor: Actor, limit: int = 100, offset: int = 0) -> l
     return [_view(t, c) for t, c in rows]
 
 
-def _visible_task(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
-    row = s.execute(
-        select(HumanTask, Case)
-        .join(Case, Case.id == HumanTask.case_id)
-        .where(HumanTask.id == task_id, task_scope(actor))
-    ).first()
+def _visible_task(s: Session, task_id: str, actor: Actor, with_state: bool = False) -> tuple[HumanTask, Case]:
+    """The task and its case when the actor may see them. ``with_state`` reads the case's engine state in the
+    same query, for a step about to run (the session then has it: the step loads nothing again)."""
+    query = select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id)
+    if with_state:
+        query = query.add_columns(Instance).join(Instance, Instance.case_id == Case.id)
+    row = s.execute(query.where(HumanTask.id == task_id, task_scope(actor))).first()
     if row is None:
         raise TaskNotFound(f"no existe la tarea {task_id} a su alcance")
     return row[0], row[1]
@@ -118,8 +119,8 @@ def _form_of(s: Session, store: CatalogStore, case: Case, form_id: str) -> Form:
     return store.get(s, version_id).form(form_id)
 
 
-def _workable(s: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
-    task, case = _visible_task(s, task_id, actor)
+def _workable(s: Session, task_id: str, actor: Actor, with_state: bool = False) -> tuple[HumanTask, Case]:
+    task, case = _visible_task(s, task_id, actor, with_state)
     if task.status != "open":
         raise TaskNotReady("la tarea ya fue completada o ya no está disponible")
     if not can_work(actor, task):
@@ -150,7 +151,7 @@ def complete_task(
 ) -> TaskView:
     """Validate and complete one open human task, then advance the process. Raises TaskNotReady, FormInvalid,
     Conflict (another writer won the race; nothing of this call is applied)."""
-    task, case = _workable(s, task_id, actor)
+    task, case = _workable(s, task_id, actor, with_state=True)
 
     def act(loaded: Loaded, trail: runtime.Trail) -> list[LogEvent]:
         spiff_task = runtime.ready_human_task(loaded.wf, task_id)
