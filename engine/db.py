@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import Conflict
+
+log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///instance/ventanilla.db"
 AFTER_COMMIT = "ventanilla.after_commit"  # Session.info key: work a transaction recorded for after its commit
@@ -74,7 +77,10 @@ class Database:
                 raise Conflict("el caso está siendo modificado por otra acción; intente nuevamente") from err
             raise
         if recorded and self.on_commit is not None:
-            self.on_commit(recorded)
+            try:
+                self.on_commit(recorded)
+            except Exception:  # committed already: what failed is retried by the scheduler's poll
+                log.exception("trabajo posterior al commit")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -186,3 +186,22 @@ def test_a_letter_not_rendered_yet_is_rendered_for_whoever_downloads_it(
     assert effects.run_due(sys_.db, clock.advance(minutes=5)).done == 1  # the entry completes; kept as it is
     [again] = _documents(sys_, summary.folio)
     assert again.docx == body
+
+
+def test_a_letter_failing_right_after_the_commit_leaves_the_step_done_and_the_letter_to_retry(
+    sys_: system.System, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(template: bytes, context: object) -> bytes:
+        raise letters.LetterFailed("la plantilla no se pudo leer")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(letters, "render", broken)
+        summary = open_case(sys_, complaint(), EJE, clock.now, process="caso")  # no error reaches the caller
+    [doc] = _documents(sys_, summary.folio)
+    assert doc.docx is None
+    [entry] = _entries(sys_)
+    assert (entry.status, entry.attempts) == ("pending", 1)
+    assert "no se pudo leer" in (entry.last_error or "")
+    assert effects.run_due(sys_.db, clock.advance(minutes=5)).done == 1  # the poll retries it, now working
+    [doc] = _documents(sys_, summary.folio)
+    assert doc.docx is not None and summary.folio in letters.docx_text(doc.docx)
