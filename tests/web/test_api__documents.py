@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from engine import letters, pdf
 from tests.conftest import complaint, require
 from tests.web.conftest import bearer
+from tests.web.test_auth__login import PASSWORD, sign_in
 
 
 def _walk_reclamo(client: FlaskClient, tokens: dict[str, str]) -> str:
@@ -146,3 +147,20 @@ def test_transfer_and_notifications_over_the_api(client: FlaskClient, tokens: di
         ]
         == []
     )
+
+
+def test_a_letter_not_rendered_yet_reads_generandose_and_downloads_all_the_same(
+    app: Flask, client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    app.extensions["ventanilla"].db.on_commit = None  # as after a crash between the commit and the render
+    eje = bearer(tokens["eje13"])
+    folio = client.post("/api/v1/cases", json=complaint(), headers=eje).get_json()["folio"]
+    [doc] = client.get(f"/api/v1/cases/{folio}/documents", headers=eje).get_json()["documents"]
+    assert doc["rendered"] is False
+    sign_in(client, "eje13", PASSWORD)
+    assert "generándose" in client.get(f"/casos/{folio}").get_data(as_text=True)
+    resp = client.get(f"/api/v1/documents/{doc['id']}.docx", headers=eje)
+    assert resp.status_code == 200 and folio in letters.docx_text(resp.data)
+    [doc] = client.get(f"/api/v1/cases/{folio}/documents", headers=eje).get_json()["documents"]
+    assert doc["rendered"] is True
+    assert "generándose" not in client.get(f"/casos/{folio}").get_data(as_text=True)
