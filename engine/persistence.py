@@ -257,29 +257,34 @@ def _project_tasks(
             .values(**copied)
             .execution_options(synchronize_session=False)
         )
-    rows = [
-        {
-            "id": task_id,
-            "case_id": case.id,
-            "element_id": info.element_id,
-            "name": info.name,
-            "process_id": info.process_id,
-            "lane": info.lane,
-            "role": info.role or "ejecutivo",
-            "form_id": info.form_id,
-            "letters": list(info.letters),
-            "context": _with_proposer(s, case.id, info) or None,
-            "status": "open",
-            "platform_code": case.platform_code,
-            "region_code": case.region_code,
-            "created_at": now,
-            **copied,
-        }
-        for task_id, info in current.items()
-        if task_id not in loaded.before.tasks
-    ]
-    if rows:  # one batch of rows, without the unit of work's bookkeeping (nothing reads them as objects)
-        s.execute(insert(table(HumanTask)), rows)
+    new = {task_id: info for task_id, info in current.items() if task_id not in loaded.before.tasks}
+    if new:  # one batch of rows, without the unit of work's bookkeeping (nothing reads them as objects)
+        s.execute(
+            insert(table(HumanTask)), [_task_row(s, case, i, info, now, copied) for i, info in new.items()]
+        )
+
+
+def _task_row(
+    s: Session, case: Case, task_id: str, info: runtime.HumanTaskInfo, now: datetime, copied: dict[str, Any]
+) -> dict[str, Any]:
+    """The projection row of a task that just opened, with the case fields the bandeja reads."""
+    return {
+        "id": task_id,
+        "case_id": case.id,
+        "element_id": info.element_id,
+        "name": info.name,
+        "process_id": info.process_id,
+        "lane": info.lane,
+        "role": info.role or "ejecutivo",
+        "form_id": info.form_id,
+        "letters": list(info.letters),
+        "context": _with_proposer(s, case.id, info) or None,
+        "status": "open",
+        "platform_code": case.platform_code,
+        "region_code": case.region_code,
+        "created_at": now,
+        **copied,
+    }
 
 
 def _closed_here(s: Session, task_id: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -12,22 +11,9 @@ import pytest
 from docx import Document
 
 from engine import letter_cache, letters
-from tests.conftest import ROOT
+from tests.unit.test_letters__render import LETTER_IDS, context, template
 
-TEMPLATES = ROOT / "letter_templates"
-LETTER_IDS = sorted(p.stem for p in TEMPLATES.glob("*.docx"))
 TYPED = 'Compré <b>dos</b> "ofertas" & pagué 3 > 2\nSegunda línea\tcon tab\x0c {{ folio }} {% if x %}'
-
-
-def template(letter_id: str) -> bytes:
-    return (TEMPLATES / f"{letter_id}.docx").read_bytes()
-
-
-def context(**changes: Any) -> dict[str, Any]:
-    data = copy.deepcopy(dict(letters.SAMPLE_CONTEXT))
-    data["datos"].update(changes.pop("datos", {}))
-    data.update(changes)
-    return data
 
 
 def typed_context() -> dict[str, Any]:
