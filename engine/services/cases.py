@@ -141,7 +141,7 @@ def open_case(
     cat = store.latest(s)
     proc = cat.process(process_id)
     form = cat.form(proc.start_form) if proc.start_form else None
-    clean = forms.validate(form, data) if form else dict(data)
+    clean = forms.validate(form, data, cat.classification) if form else dict(data)
     if form and (named := forms.file_ids(form, clean)):  # a new case has no files yet to name
         raise FormInvalid([FieldError(path, forms.UNKNOWN_ATTACHMENT) for path in named])
     platform = _platform_for(s, str(clean.get("platform", "")), actor)

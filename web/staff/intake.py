@@ -35,7 +35,7 @@ def _render(
         found = intake_options.intake_options(s, system.store, _process_id())
     if found is None:
         abort(404)
-    options = formrender.reference_options(platforms=found.platforms)
+    options = formrender.reference_options(platforms=found.platforms, classification=found.classification)
     html = formrender.render_form(found.form, values, errors, options, prefix="ingreso")
     channels = {code: CHANNELS[code] for code in STAFF_CHANNELS}
     return render_template(
