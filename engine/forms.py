@@ -152,6 +152,14 @@ class Form:
         """The fields whose value an ``x-prefill`` expression suggests, nested ones included."""
         return tuple(item for item in _flatten(self._fields) if item.prefill)
 
+    def title_of(self, path: str) -> str:
+        """A field's title as people read it (``RUT (Consumidor/a)``); the path itself for an unknown one."""
+        found = {item.path: item for item in _flatten(self._fields)}
+        if path not in found:
+            return path
+        parent = found.get(path.rpartition(".")[0])
+        return f"{found[path].title} ({parent.title})" if parent else found[path].title
+
     def classified_fields(self) -> tuple[FormField, ...]:
         """The fields fed from the published classification (mercado, motivo, categoría), nested included."""
         return tuple(item for item in _flatten(self._fields) if item.options_source in LIST_SOURCES)
@@ -258,7 +266,8 @@ def validate(form: Form, data: Mapping[str, Any], classified: Classification | N
         failed = {p.field for p in problems}
         problems += [p for p in _classification_errors(form, cleaned, classified) if p.field not in failed]
     if problems:
-        raise FormInvalid(problems)
+        named = ", ".join(dict.fromkeys(form.title_of(p.field) for p in problems if p.field))
+        raise FormInvalid(problems, f"Revise los campos: {named}" if named else "")
     result: dict[str, Any] = _normalize_ruts(form.schema, form.schema, cleaned)
     return result
 
