@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from engine.clock import utcnow
 from engine.models import Agency
 from engine.services import attachments, cases, derivation_outbox, providers, users
-from engine.services.workbench import drafts
+from engine.services.workbench import drafts, publishing
 from tests.browser.conftest import PASSWORD, new_context, screenshot, serving, staff_app
 from tests.conftest import ACTORS, ROOT, complaint
 from tests.files import PDF
@@ -98,7 +98,7 @@ def _arrange_taller(app: Flask) -> None:
         assert not drafts.put_file(s, "analista", RECLAMO_BPMN, typo.encode(), now).ok
         head, sep, tail = original.rpartition("plazo_proveedor_dias, region)")
         drafts.put_file(s, "integ", RECLAMO_BPMN, f"{head}5, region){tail}".encode(), now)
-        assert sep and drafts.publish_draft(s, "integ", "Segundo plazo: 5 días hábiles", now).version == 2
+        assert sep and publishing.publish_draft(s, "integ", "Segundo plazo: 5 días hábiles", now).version == 2
 
 
 @pytest.fixture(scope="module")
