@@ -35,7 +35,7 @@ def poll_once(system: System, now: datetime) -> PollReport:
     """Everything due at ``now``, once: timers, then the effects a step's process left (a crash, a failure),
     then the derivation outbox (an oficio is attached only once its letter is rendered)."""
     timers = fire_due_timers(system.db, system.store, now)
-    done = effects.run_due(system.db, now)
+    done = effects.run_due(system.db, now, settings=system.mail)
     sent = send_due(system.db, now)  # sends happen here, never in a request
     return PollReport(timers, done, sent)
 

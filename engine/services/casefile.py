@@ -162,7 +162,7 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         platform.name if platform else case.platform_code,
         holder,
         forms,
-        documents_of(s, case.id),
+        documents_of(s, case),
         _diagrams(cat, inst, tasks),
         sorted(cat.letters),
         kind_labels(cat),

@@ -24,6 +24,7 @@ _MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
+AUDIENCES = {"consumidor": "el consumidor/a", "proveedor": "el proveedor", "institucion": "la institución"}
 DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}
 
 
@@ -60,6 +61,7 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         actor=actor,
         derivations=found.derivations,
         folio=folio,
+        audiences=AUDIENCES,
     )
     return body, status
 
