@@ -218,6 +218,18 @@ def _normalize_ruts(root: Mapping[str, Any], raw: Any, value: Any, depth: int = 
     return value
 
 
+def field_title(schema: Mapping[str, Any], path: str) -> str:
+    """The title a person reads for a field path (``consumer.rut`` → "RUT"); the path when it has none."""
+    node: Any = schema
+    for part in path.split(".") if path else ():
+        props = node.get("properties", {}) if isinstance(node, Mapping) else {}
+        node = props.get(part) if isinstance(props, Mapping) else None
+        if node is None:
+            return path
+    title = node.get("title") if isinstance(node, Mapping) else None
+    return str(title) if title else path or "el formulario"
+
+
 def validate(form: Form, data: Mapping[str, Any]) -> dict[str, Any]:
     """The cleaned data (stripped, blanks dropped, RUTs canonical); raises FormInvalid naming every field."""
     if not isinstance(data, Mapping):
@@ -225,7 +237,8 @@ def validate(form: Form, data: Mapping[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = _clean(data)
     problems = field_errors(form.schema, form._order, form._validator.iter_errors(cleaned))
     if problems:
-        raise FormInvalid(problems)
+        titles = ", ".join(field_title(form.schema, p.field) for p in problems)
+        raise FormInvalid(problems, f"Revise los campos: {titles}")
     result: dict[str, Any] = _normalize_ruts(form.schema, form.schema, cleaned)
     return result
 

@@ -108,17 +108,16 @@ def current_account() -> logins.Account | None:
 
 
 def current_actor() -> Actor:
-    """The signed-in staff member as the engine's services see them (channel: in person)."""
+    """The signed-in staff member as the engine's services see them, with the channel they work through."""
     account = current_account()
     if account is None:
         raise Unauthenticated("inicie sesión para continuar")
-    channel = WEB if account.role == PROVIDER else IN_PERSON
     return Actor(
         account.username,
         account.role,
         account.platform_code,
         account.region_code,
-        channel,
+        account.channel,  # the call center's staff act by phone (the bitácora records the real channel)
         account.provider_rut,
     )
 

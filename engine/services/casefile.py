@@ -37,6 +37,8 @@ class TaskForm:
     notes: list[tuple[str, str]]
     prefill: Mapping[str, Any] = field(default_factory=dict)  # values its form's x-prefill suggests
     reads_registry: bool = False  # its form suggests values from the provider registry
+    held_by: str | None = None  # somebody else took it: read only for the actor ("tomada por X")
+    own_closure: bool = False  # a visación of a closure the actor proposed (four eyes: someone else's)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,9 @@ def _diagrams(cat: Catalog, inst: Instance, tasks: list[HumanTask]) -> list[Diag
 def _task_form(cat: Catalog, actor: Actor, t: HumanTask, names: Mapping[str, Any]) -> TaskForm:
     """An open task as the case file shows it; a workable one with the values its form suggests."""
     form = cat.forms.get(t.form_id) if t.form_id else None
-    workable = can_work(actor, t)
+    held_by = t.assignee if t.assignee not in (None, actor.username) else None
+    own_closure = (t.context or {}).get("cierre_propuesto_por") == actor.username
+    workable = can_work(actor, t) and held_by is None and not own_closure
     suggests = form is not None and bool(form.prefill_fields())
     return TaskForm(
         t.id,
@@ -131,6 +135,8 @@ def _task_form(cat: Catalog, actor: Actor, t: HumanTask, names: Mapping[str, Any
         _notes(cat, t.context or {}),
         form_prefill.suggested_values(form, names) if suggests and workable and form else {},
         suggests,
+        held_by,
+        own_closure,
     )
 
 

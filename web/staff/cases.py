@@ -13,7 +13,7 @@ from markupsafe import Markup
 from engine import bpmn_layout
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.labels import CHANNELS, STAGES, STATUSES
-from engine.services import attachments, casefile, casepage, documents, tasks, transfers
+from engine.services import attachments, casefile, casepage, documents, gestiones, tasks, transfers
 
 from .. import context, formrender, uploads
 from ..auth import current_actor
@@ -62,6 +62,7 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         derivations=found.derivations,
         folio=folio,
         audiences=AUDIENCES,
+        gestion_kinds=gestiones.KINDS,
     )
     return body, status
 
@@ -95,6 +96,11 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
         errors = uploads.refused_errors(task.form, files, data, errors)
         flash("Revise los campos marcados.", "error")
         return _page(folio, {task_id: (posted, errors)}, status=422)
+    except NotFound:
+        raise
+    except EngineError as err:  # taken by someone else, completed meanwhile, four eyes: say it, stay here
+        flash(f"No se completó «{task.name}»: {err.detail}.", "error")
+        return redirect(url_for("cases.show", folio=folio))
     flash(f"Tarea completada: {task.name}.", "success")
     return redirect(url_for("cases.show", folio=folio))
 
@@ -112,6 +118,25 @@ def _action(folio: str, run: Any, ok: str) -> ResponseReturnValue:
     else:
         flash(ok, "success")
     return redirect(url_for("cases.show", folio=folio))
+
+
+@bp.post("/casos/<folio>/gestiones")
+def add_gestion(folio: str) -> ResponseReturnValue:
+    """A gestión (call, e-mail, meeting, note) written to the case's bitácora with its channel."""
+    form = request.form
+    return _action(
+        folio,
+        lambda s: gestiones.add_gestion(
+            s,
+            folio,
+            current_actor(),
+            form.get("kind", ""),
+            form.get("text", ""),
+            form.get("channel", ""),
+            context.now(),
+        ),
+        "Gestión registrada en la bitácora.",
+    )
 
 
 @bp.post("/casos/<folio>/tareas/<task_id>/tomar")
