@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..forms import Form
 from ..models import Case, HumanTask, Instance, Platform
 from ..store import CatalogStore
-from . import providers
+from . import escalation, providers
 from .cases import CaseDetail, detail_of, kind_labels
 from .documents import DocumentView, documents_of
 
@@ -39,6 +39,8 @@ class TaskForm:
     reads_registry: bool = False  # its form suggests values from the provider registry
     held_by: str | None = None  # somebody else took it: read only for the actor ("tomada por X")
     own_closure: bool = False  # a visación of a closure the actor proposed (four eyes: someone else's)
+    escalation: Form | None = None  # what a reclamo needs that the case lacks (its form: "x-escalation")
+    escalation_blocks: tuple[str, ...] = ()  # intake rules that refuse the escalation (the call center's)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,34 @@ def _task_form(cat: Catalog, actor: Actor, t: HumanTask, names: Mapping[str, Any
     )
 
 
+def _case_intake(case: Case) -> dict[str, Any]:
+    """The case row as intake data (what the page knows without loading the workflow)."""
+    data: dict[str, Any] = {
+        "kind": case.kind,
+        "channel": case.channel,
+        "platform": case.platform_code,
+        "subject": case.subject,
+        "description": case.description,
+    }
+    consumer = {"rut": case.consumer_rut, "name": case.consumer_name, "comuna": case.comuna_code}
+    data["consumer"] = {k: v for k, v in consumer.items() if v}
+    if case.provider_name:
+        data["provider"] = {"rut": case.provider_rut, "name": case.provider_name}
+    return data
+
+
+def _with_escalation(cat: Catalog, case: Case, inst: Instance, task: TaskForm) -> TaskForm:
+    """A task whose form can turn a consulta into a reclamo asks for what the reclamo's intake requires."""
+    if not task.workable or task.form is None or not task.form.schema.get("x-escalation"):
+        return task
+    intake = escalation.intake_form(cat, inst.process_id)
+    if intake is None or case.kind == escalation.COMPLAINT:
+        return task
+    asks, blocks = escalation.missing(intake, _case_intake(case))
+    extra = escalation.subform(intake, asks) if asks else None
+    return replace(task, escalation=extra, escalation_blocks=tuple(blocks))
+
+
 def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: datetime) -> CasePage:
     """Everything the case file shows, read from projections and the pinned content version."""
     return page_of(s, store, find_case(s, folio, actor), actor, now)
@@ -160,7 +190,7 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         ).scalars()
     )
     names = providers.prefill_names(s, case.provider_rut)
-    forms = [_task_form(cat, actor, t, names) for t in tasks]
+    forms = [_with_escalation(cat, case, inst, _task_form(cat, actor, t, names)) for t in tasks]
     platform = s.get(Platform, case.platform_code)
     holder = next((t.assignee for t in tasks if t.assignee), None)
     return CasePage(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import approvals, cases, derivations, inbox, intake, lookup, notices, pages, providers
+from . import approvals, cases, derivations, inbox, intake, lookup, notices, pages, providers, reports
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     pages.bp,
@@ -16,4 +16,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     derivations.bp,
     providers.bp,
     notices.bp,
+    reports.bp,
 )

@@ -13,7 +13,16 @@ from markupsafe import Markup
 from engine import bpmn_layout
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.labels import CHANNELS, STAGES, STATUSES
-from engine.services import attachments, casefile, casepage, documents, gestiones, tasks, transfers
+from engine.services import (
+    attachments,
+    casefile,
+    casepage,
+    documents,
+    escalation,
+    gestiones,
+    tasks,
+    transfers,
+)
 
 from .. import context, formrender, uploads
 from ..auth import current_actor
@@ -24,12 +33,14 @@ _MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
+ESCALATION = "reclamo-"  # key prefix of a task's escalation fields among the page's forms
 AUDIENCES = {"consumidor": "el consumidor/a", "proveedor": "el proveedor", "institucion": "la institución"}
 DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}
 
 
 def _forms(found: casepage.CaseFile, task_errors: dict[str, Any]) -> dict[str, Markup]:
-    """The HTML form of each open task the actor may work, with stored data (or the refused input)."""
+    """The HTML form of each open task the actor may work, with stored data (or the refused input); a task
+    that can turn a consulta into a reclamo also asks for what the reclamo's intake requires."""
     options = dataclasses.replace(formrender.reference_options(), agencies=found.agencies)
     attached = uploads.attached_labels(found.attachments)
     forms = {}
@@ -40,6 +51,10 @@ def _forms(found: casepage.CaseFile, task_errors: dict[str, Any]) -> dict[str, M
             forms[task.id] = formrender.render_form(
                 task.form, values, errors, options, prefix=f"t{task.id[:8]}", attached=attached
             )
+            if task.escalation is not None:
+                forms[f"{ESCALATION}{task.id}"] = formrender.render_form(
+                    task.escalation, values, errors, options, prefix=f"r{task.id[:8]}"
+                )
     return forms
 
 
@@ -63,6 +78,7 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         folio=folio,
         audiences=AUDIENCES,
         gestion_kinds=gestiones.KINDS,
+        escalation_key=ESCALATION,
     )
     return body, status
 
@@ -83,6 +99,9 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
         return redirect(url_for("cases.show", folio=folio))
     posted = request.form.to_dict(flat=False)
     data, parse_errors = formrender.parse_submission(task.form, posted)
+    if task.escalation is not None:  # what a reclamo needs, used only if the answer escalates the case
+        extra, extra_errors = formrender.parse_submission(task.escalation, posted)
+        data, parse_errors = {**data, escalation.EXTRA: extra}, {**parse_errors, **extra_errors}
     files = uploads.posted_files(task.form)
     try:
         if parse_errors:
