@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import letters, mail, pdf
+from .. import letters, mail
 from ..caselog import LogEvent, append_log
 from ..db import Database, after_commit
 from ..errors import NotFound
@@ -75,25 +75,24 @@ def record_mail(
 
 
 def _attachment(db: Database, doc_id: int) -> tuple[str, bytes, str]:
-    """The letter as PDF when LibreOffice is there, else as .docx (rendered now if the outbox has not yet)."""
+    """The letter as PDF when one was produced already, else as .docx (rendered now if the outbox has not
+    yet): no LibreOffice run in the effect path, where a demo or a busy day closes hundreds of cases."""
     with db.reading() as s:
         doc, folio = s.execute(
             select(Document, Case.folio).join(Case, Case.id == Document.case_id).where(Document.id == doc_id)
         ).one()
-        body, template, context = doc.docx, None, doc.context or {}
-        if body is None:
-            template = documents.template_of(s, doc)
-        name = f"{folio}-{doc.letter_id}"
+        name, stored_pdf, body = f"{folio}-{doc.letter_id}", doc.pdf, doc.docx
+        template = documents.template_of(s, doc) if body is None else None
+        context = doc.context or {}
+    if stored_pdf is not None:
+        return f"{name}.pdf", stored_pdf, "application/pdf"
     if body is None and template is not None:
         body = letters.render(template, context)
         with db.writing() as s:
             documents.keep_rendered(s, doc_id, body)
     if body is None:
         raise NotFound(f"la carta {doc_id} no tiene plantilla para generarse")
-    try:
-        return f"{name}.pdf", pdf.to_pdf(body), "application/pdf"
-    except pdf.PdfUnavailable:
-        return f"{name}.docx", body, DOCX
+    return f"{name}.docx", body, DOCX
 
 
 def send_job(db: Database, job: MailJob, settings: mail.MailSettings) -> None:

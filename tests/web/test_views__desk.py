@@ -218,3 +218,38 @@ def test_times_are_shown_in_santiago(app: Flask, client: FlaskClient) -> None:
         s.query(Notification).update({"created_at": datetime(2026, 1, 15, 3, 30, tzinfo=UTC)})
     sign_in(client, "eje13", PASSWORD)
     assert "15-01-2026 00:30" in client.get("/notificaciones").get_data(as_text=True)  # UTC-3 in summer
+
+
+def test_escalating_from_the_page_asks_for_the_company(app: Flask, client: FlaskClient) -> None:
+    data = complaint(kind="inquiry")
+    data.pop("provider")
+    sys_ = app.extensions["ventanilla"]
+    with sys_.db.writing() as s:
+        folio = cases.open_case(s, sys_.store, data, ACTORS["eje13"], utcnow()).folio
+    task = only_task(sys_, folio, "proponer_cierre")
+    sign_in(client, "eje13", PASSWORD)
+    page = client.get(f"/casos/{folio}").get_data(as_text=True)
+    assert "Si la consulta pasa a reclamo" in page and "Nombre o razón social" in page
+    form = {
+        "csrf_token": csrf_token(client, f"/casos/{folio}"),
+        "accion": "escalar_reclamo",
+        "respuesta": "Requiere mediación con la empresa.",
+    }
+    refused = client.post(f"/casos/{folio}/tareas/{task.id}", data=form)
+    assert refused.status_code == 422 and "Proveedor" in refused.get_data(as_text=True)
+    done = client.post(
+        f"/casos/{folio}/tareas/{task.id}", data={**form, "provider.name": "Tienda Demo Ltda."}
+    )
+    assert done.status_code == 302
+    with sys_.db.reading() as s:
+        case = cases.find_case(s, folio, ACTORS["central"])
+        assert (case.kind, case.provider_name) == ("complaint", "Tienda Demo Ltda.")
+
+
+def test_a_phone_consulta_says_it_cannot_become_a_reclamo(app: Flask, client: FlaskClient) -> None:
+    folio = _open(app, kind="inquiry", channel="phone")
+    sign_in(client, "eje13", PASSWORD)
+    page = client.get(f"/casos/{folio}").get_data(as_text=True)
+    assert (
+        "Esta consulta no puede pasar a reclamo" in page and "El call center registra solo consultas." in page
+    )
