@@ -133,3 +133,19 @@ def test_a_closed_case_leaves_no_open_task_nor_timer(sys_, clock: Clock) -> None
             select(func.count()).select_from(Timer).where(Timer.case_id == case_id, Timer.status == "pending")
         )
         assert s.execute(pending).scalar_one() == 0
+
+
+def test_the_derivation_oficio_proposes_the_agencys_address(sys_, clock: Clock) -> None:
+    from engine.models import Agency
+
+    with sys_.db.writing() as s:
+        agency = s.get(Agency, "SP")
+        assert agency is not None and agency.channel == "oficio"  # seeded from agencies.csv
+        agency.contact_email = "oficina.partes@sp.invalid"
+    scn = Scenario(sys_, clock, complaint(kind="inquiry", subject="Retiro de fondos AFP"))
+    derive = {"accion": "derivar", "agencia": "SP", "respuesta": "Consulta sobre retiro de fondos de la AFP."}
+    scn.do("proponer_cierre", derive)
+    by_letter = {d.letter_id: d for d in _letters(scn)}
+    assert by_letter["oficio_derivacion"].audience == "institucion"
+    assert by_letter["oficio_derivacion"].recipient == "oficina.partes@sp.invalid"  # not the consumer's
+    assert by_letter["comprobante_ingreso"].recipient == "ana@ejemplo.cl"
