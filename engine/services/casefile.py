@@ -62,6 +62,7 @@ class CasePage:
     diagrams: list[DiagramState]
     letters: list[str]
     kinds: Mapping[str, str]  # kind code → words, for this case's version (consumer kinds and processes)
+    classification: tuple[str, str, str] = ("", "", "")  # labels of mercado, motivo, categoría (its version)
 
 
 NOTE_TITLES = {"cierre_propuesto_por": "Cierre propuesto por", "outcome": "Resultado propuesto"}
@@ -155,6 +156,8 @@ def _case_intake(case: Case) -> dict[str, Any]:
     data["consumer"] = {k: v for k, v in consumer.items() if v}
     if case.provider_name:
         data["provider"] = {"rut": case.provider_rut, "name": case.provider_name}
+    classified = {"market": case.market, "motive": case.motive, "category": case.category}
+    data.update({k: v for k, v in classified.items() if v})
     return data
 
 
@@ -202,6 +205,7 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         _diagrams(cat, inst, tasks),
         sorted(cat.letters),
         kind_labels(cat),
+        cat.classification.labels(case.market, case.motive, case.category),
     )
 
 

@@ -70,7 +70,7 @@ def check(cat: Catalog, case: Case, wf: runtime.Workflow, process_id: str, extra
     form = intake_form(cat, process_id)
     if form is None:
         return
-    clean = forms.validate(form, _intake(form, runtime.variables(wf), extra))
+    clean = forms.validate(form, _intake(form, runtime.variables(wf), extra), cat.classification)
     provider = clean.get("provider") or {}
     if provider:
         case.provider_rut, case.provider_name = provider.get("rut"), provider.get("name")
