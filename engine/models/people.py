@@ -88,6 +88,9 @@ class User(Base):
     provider_rut: Mapped[str | None] = mapped_column(ForeignKey("providers.rut"))  # role proveedor only
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    email: Mapped[str | None] = mapped_column(String(160))  # where urgent notices and the digest go
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False)  # one e-mail a day with the unread
+    digest_sent_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ApiToken(Base):

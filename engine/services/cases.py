@@ -269,8 +269,12 @@ class PublicStatus:
     events: list[tuple[datetime, str]]
 
 
-def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel: str = "web") -> PublicStatus:
-    """'Estado de su caso' for a citizen: folio + RUT; public events only, no staff names; logged."""
+def public_status(
+    s: Session, folio: str, rut_text: str, now: datetime, channel: str = "web", by: Actor | None = None
+) -> PublicStatus:
+    """'Estado de su caso' for a citizen: folio + RUT; public events only, no staff names; the outcome only
+    once the case is closed; logged as the citizen's own look-up, or as the staff member's (``by``) who
+    looked it up for them at the counter or on the phone."""
     try:
         canonical = rut.normalize(rut_text)
     except ValueError:
@@ -294,6 +298,12 @@ def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel:
                 actor="ciudadano",
                 channel=channel,
             )
+            if by is None
+            else caselog.by(
+                by,
+                "status_lookup_staff",
+                f"Consulta de estado hecha por {by.username} para el/la ciudadano/a",
+            )
         ],
         now,
     )
@@ -306,6 +316,6 @@ def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel:
         opened_on=case.opened_on,
         due_on=case.due_on,
         due_status=view.due_status,
-        outcome=case.outcome,
+        outcome=case.outcome if case.status == "closed" else None,  # a proposal is not an outcome yet
         events=[(at, summary) for at, summary in reversed(events)],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import approvals, cases, derivations, inbox, intake, lookup, pages, providers
+from . import approvals, cases, derivations, inbox, intake, lookup, notices, pages, providers, reports
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     pages.bp,
@@ -15,4 +15,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     lookup.bp,
     derivations.bp,
     providers.bp,
+    notices.bp,
+    reports.bp,
 )
