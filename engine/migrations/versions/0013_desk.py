@@ -2,7 +2,7 @@
 and the staff's e-mail and daily digest preference
 
 Revision ID: 0013_desk
-Revises: 0012
+Revises: 0013_publish_lineage
 Create Date: 2026-12-02 12:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_desk"
-down_revision = "0012"  # the file 0012_effects_outbox.py: its revision id is "0012"
+down_revision = "0013_publish_lineage"
 branch_labels = None
 depends_on = None
 
