@@ -142,6 +142,14 @@ class Form:
         """The fields whose value an ``x-prefill`` expression suggests, nested ones included."""
         return tuple(item for item in _flatten(self._fields) if item.prefill)
 
+    def knowledge_field(self) -> str | None:
+        """The top-level text field that takes knowledge-base answers (``"x-knowledge-base": true``)."""
+        props = deref(self.schema, self.schema).get("properties") or {}
+        return next(
+            (n for n, p in props.items() if isinstance(p, Mapping) and p.get("x-knowledge-base") is True),
+            None,
+        )
+
     def file_fields(self) -> tuple[FormField, ...]:
         """The attachment fields (``"x-widget": "file"``), nested ones included, in display order."""
         return tuple(item for item in _flatten(self._fields) if item.widget == FILE_WIDGET)

@@ -19,6 +19,7 @@ from .cases import (
 )
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
+from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, KnowledgeVersion
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
 
@@ -43,6 +44,10 @@ __all__ = [
     "DraftFile",
     "HumanTask",
     "Instance",
+    "KnowledgeArticle",
+    "KnowledgeSearch",
+    "KnowledgeUse",
+    "KnowledgeVersion",
     "LogEntry",
     "LoginAttempt",
     "Notification",
