@@ -92,6 +92,7 @@ def demo_cmd(content: Path) -> None:
     created = demo.load_demo(sys_, common.now())
     click.echo(f"Versión publicada: {info.id}. Casos de demostración creados: {created}.")
     seed_knowledge(sys_, content / KNOWLEDGE_CSV)
-    click.echo("Usuarios de prueba (contraseña para todos: " + demo.PASSWORD + "):")
-    for username, role, where in demo.USERS:
-        click.echo(f"  {username:<16} {role:<18} {where or ''}")
+    accounts = demo.accounts()
+    click.echo(f"Usuarios de prueba: {len(accounts)} (contraseña para todos: {demo.PASSWORD}):")
+    for username, role, where in accounts:
+        click.echo(f"  {username:<20} {role:<18} {where}")

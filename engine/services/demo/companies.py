@@ -13,7 +13,7 @@ from ...models import Provider as ProviderRow
 from ...models import User
 from .. import providers, users
 from .content import PROVIDERS, Provider
-from .staff import PASSWORD
+from .staff import PASSWORD, staff_accounts
 
 if TYPE_CHECKING:  # the composition root (it wires these services); typing only
     from ...system import System
@@ -62,3 +62,13 @@ def ensure_companies(system: System, now: datetime) -> None:
                     full_name=company.name,
                     provider=company.rut,
                 )
+
+
+def accounts() -> list[tuple[str, str, str]]:
+    """Every demo account to print: (username, role, where it works or which company it answers for)."""
+    out = []
+    for username, role, platform, region in staff_accounts():
+        where = f"plataforma {platform}" if platform else f"región {region}" if region else "todo el país"
+        out.append((username, role, where))
+    out += [(username_of(c), "proveedor", c.name) for c in PROVIDERS if c.digital]
+    return out
