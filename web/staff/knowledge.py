@@ -19,6 +19,7 @@ from .roles import KNOWLEDGE_EDITORS, KNOWLEDGE_READERS, KNOWLEDGE_REPORTS, KNOW
 bp = Blueprint("knowledge", __name__)
 FORM_FIELDS = ("question", "answer", "market", "motive", "legal_basis")
 REPORT_DAYS = 90
+PANEL = 8  # results on a task: the best few, the rest is one click away in /conocimiento
 
 
 def _posted() -> dict[str, Any]:
@@ -144,7 +145,7 @@ def panel(folio: str) -> ResponseReturnValue:
     """The search panel's results on a case's answer task (an htmx fragment)."""
     query, target = request.args.get("q", "").strip()[:200], request.args.get("campo", "")
     with context.system().db.writing() as s:
-        found = desk.search_articles(s, query, current_actor(), context.now()) if query else []
+        found = desk.search_articles(s, query, current_actor(), context.now(), limit=PANEL) if query else []
     return render_template("knowledge/_panel.html", articles=found, q=query, folio=folio, target=target)
 
 

@@ -37,11 +37,11 @@ def _reader(actor: Actor, allowed: frozenset[str] = READERS) -> None:
 
 
 def search_articles(
-    s: Session, query: str, actor: Actor, now: datetime, market: str | None = None
+    s: Session, query: str, actor: Actor, now: datetime, market: str | None = None, limit: int = search.LIMIT
 ) -> list[ArticleView]:
     """Active articles for the query, best first; the search is recorded with how many it found."""
     _reader(actor)
-    found = search.find(s, query, market)
+    found = search.find(s, query, market, limit)
     search.record(s, query, len(found), actor, now)
     return [view(a) for a in found]
 
