@@ -61,6 +61,7 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         derivations=found.derivations,
         folio=folio,
         knowledge_fields=_knowledge_fields(found),
+        agency_choices=found.agencies,
     )
     return body, status
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from ... import rut
 from ...access import Actor
+from ...models import Agency, User
 from ...models import Provider as ProviderRow
-from ...models import User
-from .. import providers, users
+from .. import agencies, providers, users
 from .content import PROVIDERS, Provider
 from .staff import PASSWORD, staff_accounts
 
@@ -72,3 +72,12 @@ def accounts() -> list[tuple[str, str, str]]:
         out.append((username, role, where))
     out += [(username_of(c), "proveedor", c.name) for c in PROVIDERS if c.digital]
     return out
+
+
+def ensure_agencies(system: System) -> None:
+    """Give each seeded agency that has no way to receive an oficio address (fictitious, ``.invalid``), so
+    the demo can derive; in development those e-mails land in the mail catcher (/correo)."""
+    with system.db.writing() as s:
+        for agency in s.execute(select(Agency)).scalars():
+            if not agencies.can_receive(agency):
+                agency.channel, agency.contact_email = "oficio", f"oficios.{agency.code.lower()}@demo.invalid"
