@@ -19,6 +19,7 @@ def main() -> None:
     """Ventanilla: atención de casos de consumidores sobre procesos BPMN."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd (the development mail catcher)
 
 
 for command in (
