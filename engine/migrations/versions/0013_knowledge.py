@@ -1,7 +1,7 @@
 """knowledge base: articles with every version, uses on cases, searches; full-text index per dialect
 
 Revision ID: 0013_knowledge
-Revises: 0012
+Revises: 0013_classification
 Create Date: 2026-12-02 11:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import engine.models
 
 revision = "0013_knowledge"
-down_revision = "0012"
+down_revision = "0013_classification"  # re-chained after main gained 0013_classification
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Where an article's mercado and motivo meet the subject classification: the one place to bind them to the
-classification list (lists/clasificacion.json) once it is content. Until then they are free codes, shown
-with the labels below when known."""
+classification list (lists/clasificacion.json). The mercado codes are the list's (plus ``general`` for what is
+about every market); the motivo is free text for now. Shown with the labels below when known."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ MARKETS: dict[str, str] = {
     "telecomunicaciones": "Telecomunicaciones",
     "financiero": "Bancos y financiero",
     "servicios_basicos": "Servicios básicos (luz, agua, gas)",
-    "transporte": "Transporte y aerolíneas",
+    "transporte_aereo": "Transporte aéreo",
+    "transporte_terrestre": "Transporte terrestre",
     "turismo": "Turismo",
     "salud": "Salud",
     "educacion": "Educación",
