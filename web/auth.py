@@ -87,6 +87,17 @@ class NavItem:
     endpoint: str
 
 
+KNOWLEDGE_NAV = frozenset(
+    {
+        "ejecutivo",
+        "supervisor",
+        "abogado",
+        "analista",
+        "nivel_central",
+        "director_regional",
+        "admin_plataformas",
+    }
+)
 NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Bandeja", "inbox.index", CASE_STAFF),
     ("Visación", "approvals.index", frozenset({"supervisor", "abogado"})),
@@ -97,6 +108,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
+    ("Conocimiento", "knowledge.index", KNOWLEDGE_NAV),
     ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),

@@ -20,6 +20,7 @@ from .cases import (
 )
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
+from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, KnowledgeVersion
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
 
@@ -45,6 +46,10 @@ __all__ = [
     "DraftFile",
     "HumanTask",
     "Instance",
+    "KnowledgeArticle",
+    "KnowledgeSearch",
+    "KnowledgeUse",
+    "KnowledgeVersion",
     "LetterCounter",
     "LogEntry",
     "LoginAttempt",

@@ -296,9 +296,10 @@ def test_agency_registry_and_a_refused_edit(visit: Callable[..., Page]) -> None:
     page.goto("/instituciones/CMF")
     page.get_by_label("Canal").select_option("webservice")
     page.get_by_label("URL del servicio web").fill("")
+    page.get_by_label("Activa (se ofrece al derivar)").check()  # active needs a way to receive
     page.get_by_role("button", name="Guardar").click()
     expect(page.get_by_label("URL del servicio web")).to_have_accessible_description(
-        described("necesita la URL")
+        described("indique la URL del servicio web")
     )
     audit(page, "institucion-rechazada")
 

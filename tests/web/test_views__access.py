@@ -78,6 +78,11 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/proveedores/76086428-5": 200 if registry_editor else 403,
         "/notificaciones": 200,  # one's own: every staff member
         "/reportes/devoluciones": 200 if approver or user == "central" else 403,
+        "/conocimiento": 403 if user == "integ" else 200,
+        "/conocimiento/nuevo": 200 if user in {"sup13", "sup05", "analista"} else 403,
+        "/conocimiento/informe": 200 if user in {"sup13", "sup05", "analista", "central"} else 403,
+        "/conocimiento/exportar.csv": 200 if user in {"sup13", "sup05", "analista"} else 403,
+        f"/casos/{f.folio}/conocimiento?q=garantia": 200 if staff else 403,
     }
     if user == COMPANY:  # a company's account: its portal only, every staff page refused
         expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}

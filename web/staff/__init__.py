@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import approvals, cases, derivations, inbox, intake, lookup, notices, pages, providers, reports
+from . import (
+    approvals,
+    cases,
+    derivations,
+    inbox,
+    intake,
+    knowledge,
+    lookup,
+    notices,
+    pages,
+    providers,
+    reports,
+)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     pages.bp,
@@ -17,4 +29,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     providers.bp,
     notices.bp,
     reports.bp,
+    knowledge.bp,
 )

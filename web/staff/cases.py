@@ -81,8 +81,20 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         audiences=AUDIENCES,
         gestion_kinds=gestiones.KINDS,
         escalation_key=ESCALATION,
+        knowledge_fields=_knowledge_fields(found),
+        agency_choices=found.agencies,
     )
     return body, status
+
+
+def _knowledge_fields(found: casepage.CaseFile) -> dict[str, str]:
+    """For each workable task whose form takes knowledge-base answers: the HTML id of that field."""
+    out = {}
+    for task in found.page.tasks:
+        name = task.form.knowledge_field() if task.form is not None and task.workable else None
+        if name:
+            out[task.id] = formrender.field_id(f"t{task.id[:8]}", name)
+    return out
 
 
 @bp.get("/casos/<folio>")
