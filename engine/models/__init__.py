@@ -19,6 +19,7 @@ from .cases import (
 )
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
+from .network import AuditEntry, ImportedRow, ImportJob, PlatformAgreement
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
 
@@ -30,6 +31,7 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Case",
     "Comuna",
@@ -42,12 +44,15 @@ __all__ = [
     "Draft",
     "DraftFile",
     "HumanTask",
+    "ImportJob",
+    "ImportedRow",
     "Instance",
     "LogEntry",
     "LoginAttempt",
     "Notification",
     "OutboxEntry",
     "Platform",
+    "PlatformAgreement",
     "Provider",
     "Region",
     "Subscription",

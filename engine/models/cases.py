@@ -61,6 +61,8 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(40))
     opened_by: Mapped[str] = mapped_column(String(80))
+    # The case's number in the old system, for a legacy import (migration 0013): kept as a reference.
+    legacy_ref: Mapped[str | None] = mapped_column(String(40), unique=True)
 
 
 class Instance(Base):

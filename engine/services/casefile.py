@@ -142,10 +142,8 @@ def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: da
 def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: datetime) -> CasePage:
     """``case_page`` of a case already found in the actor's scope."""
     detail = detail_of(s, case, now)
-    inst = s.get(Instance, case.id)
-    if inst is None:
-        raise NotFound(f"el caso {case.folio} no tiene proceso")
-    cat = store.get(s, inst.version_id)
+    inst = s.get(Instance, case.id)  # None: a legacy case imported as history (no process, read only)
+    cat = store.get(s, inst.version_id) if inst is not None else store.latest(s)
     tasks = list(
         s.execute(
             select(HumanTask)
@@ -163,7 +161,7 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         holder,
         forms,
         documents_of(s, case.id),
-        _diagrams(cat, inst, tasks),
+        _diagrams(cat, inst, tasks) if inst is not None else [],
         sorted(cat.letters),
         kind_labels(cat),
     )

@@ -56,6 +56,7 @@ class Account:
     region_name: str | None
     provider_rut: str | None = None  # role proveedor: the company the account answers for
     provider_name: str | None = None
+    must_change_password: bool = False  # signed in with a temporary password: choose one first
 
     @property
     def role_label(self) -> str:
@@ -161,6 +162,7 @@ def _account(s: Session, user: User) -> Account:
         region_name=region.name if region else None,
         provider_rut=user.provider_rut,
         provider_name=(provider.trade_name or provider.legal_name) if provider else None,
+        must_change_password=user.must_change_password,
     )
 
 

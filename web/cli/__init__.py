@@ -9,6 +9,7 @@ import click
 from .accounts import token, user
 from .agency import agency
 from .content import demo_cmd, init, publish, validate
+from .legacy import import_legacy
 from .providers import provider
 from .run import fire_timers, run, worker
 
@@ -20,5 +21,18 @@ def main() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-for command in (init, validate, publish, user, provider, token, run, worker, fire_timers, demo_cmd, agency):
+for command in (
+    init,
+    validate,
+    publish,
+    user,
+    provider,
+    token,
+    run,
+    worker,
+    fire_timers,
+    demo_cmd,
+    agency,
+    import_legacy,
+):
     main.add_command(command)
