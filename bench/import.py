@@ -92,7 +92,10 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = write_sample_file(Path(folder) / "antiguo.csv", args.rows, open_share=args.open_share)
-        print(f"export: {args.rows} rows ({args.open_share:.0%} open), {path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"export: {args.rows} rows, {args.open_share:.1%} open (started through the step path), "
+            f"{path.stat().st_size / 1e6:.1f} MB"
+        )
         results: dict[str, list[float]] = {"import-legacy": [], "baseline executemany": []}
         for round_ in range(1, args.rounds + 1):
             order = [("import-legacy", ours), ("baseline executemany", baseline)]

@@ -23,7 +23,7 @@ ROWS = 120
 
 
 def _export(tmp_path: Path) -> Path:
-    path = write_sample_file(tmp_path / "antiguo.csv", ROWS, open_share=0.5)
+    path = write_sample_file(tmp_path / "antiguo.csv", ROWS, open_share=0.08)
     with path.open("a", encoding="utf-8", newline="") as out:
         csv.writer(out).writerow(
             ["R2020-BAD", "31-31-2020", "", "CERRADO", "", "", "", "", "", "", "Atlántida", ""]

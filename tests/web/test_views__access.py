@@ -77,6 +77,10 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/plataformas": 200 if network else 403,
         "/plataformas/DR13": 200 if network else 403,
         "/plataformas/DR05": 200 if user == "central" else 403,  # an administrator: own region only
+        "/personal": 200 if network else 403,
+        "/personal/tokens": 200 if network else 403,
+        "/auditoria": 200 if network else 403,
+        "/carga-papel": 200 if user in {"admin13", "sup13", "sup05"} else 403,  # the regional office
     }
     if user == COMPANY:  # a company's account: its portal only, every staff page refused
         expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}

@@ -134,10 +134,14 @@ def registry(s: Session, actor: Actor, now: datetime, region: str | None = None)
     """The platforms the actor reads (an administrator: their region; nivel central: all, or one region)."""
     own = _reader_region(actor)
     region = own if actor.role == MANAGER else region or None
-    query = select(Platform).order_by(Platform.region_code, Platform.kind, Platform.name)
+    query = select(Platform)
     if region is not None:
         query = query.where(Platform.region_code == region)
-    rows = list(s.execute(query).scalars())
+    order = list(KINDS)  # the Dirección Regional first, then municipal platforms, gobernaciones ...
+    rows = sorted(
+        s.execute(query).scalars(),
+        key=lambda p: (p.region_code, order.index(p.kind) if p.kind in order else len(order), p.name),
+    )
     regions = list(s.execute(select(Region.code, Region.name).order_by(Region.code)).tuples())
     today = deadlines.local_date(now)
     return Registry(_views(s, rows, today), actor.role == MANAGER, region, comunas_of(s, own), regions)
