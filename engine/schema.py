@@ -25,4 +25,4 @@ def upgrade(db: Database) -> None:
     cfg = alembic_config(db)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")  # parallel branches (0013_*) until re-chained

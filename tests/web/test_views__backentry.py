@@ -9,10 +9,12 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from engine import deadlines
 from engine.access import Actor
 from engine.clock import utcnow
+from engine.models import Case
 from engine.services import cases
 from tests.web.network import PASSWORD, csrf
 from tests.web.test_auth__login import sign_in
@@ -20,17 +22,20 @@ from tests.web.test_auth__login import sign_in
 HEADER = (
     "clave;fecha_ingreso;tipo;canal;consumidor_rut;consumidor_nombre;consumidor_correo;consumidor_telefono;"
 )
-HEADER += "consumidor_comuna;proveedor_rut;proveedor_nombre;materia;descripcion\n"
+HEADER += "consumidor_comuna;proveedor_rut;proveedor_nombre;mercado;motivo;categoria;materia;descripcion\n"
 
 
 def _file() -> bytes:
     day = (utcnow() - timedelta(days=40)).date().isoformat()
     rows = [
         f"F-1;{day} 10:30;reclamo;presencial;12.345.678-5;Ana Prueba;ana@ejemplo.cl;;Puente Alto;"
-        "76.086.428-5;Tienda Demo Ltda.;Cobro duplicado;Me cobraron dos veces la misma compra.\n",
-        f"F-2;{day} 11:00;consulta;escrito;11.111.111-1;Luis Ejemplo;;;13101;;;Garantía;"
+        "76.086.428-5;Tienda Demo Ltda.;Comercio y retail;Cobro indebido;Doble cobro o cobro duplicado;"
+        "Cobro duplicado;Me cobraron dos veces la misma compra.\n",
+        f"F-2;{day} 11:00;consulta;escrito;11.111.111-1;Luis Ejemplo;;;13101;;;"
+        "comercio;garantia_legal;;Garantía;"
         "¿Cuánto dura la garantía legal?\n",
-        f"F-3;{day} 12:00;reclamo;presencial;12.345.678-9;Rut Malo;;;Maipú;;Tienda;Cobro;"
+        f"F-3;{day} 12:00;reclamo;presencial;12.345.678-9;Rut Malo;;;Maipú;;Tienda;"
+        "comercio;cobro_indebido;;Cobro;"
         "Un reclamo sin RUT válido.\n",
     ]
     return (HEADER + "".join(rows)).encode("cp1252")  # as Excel in Spanish saves a CSV
@@ -74,5 +79,8 @@ def test_paper_cases_are_checked_then_created_with_their_filing_time(app: Flask,
     assert detail.summary.due_on == deadlines.add_business_days(deadlines.local_date(filed), 25, "13")
     assert detail.summary.due_status == "fuera_de_plazo"
     assert any(e.event == "backentry" and e.actor == "admin13" for e in detail.log)
+    with sys_.db.reading() as s:  # the classification typed as the list's labels, stored as its codes
+        row = s.execute(select(Case).where(Case.folio == folio)).scalar_one()
+        assert (row.market, row.motive, row.category) == ("comercio", "cobro_indebido", "doble_cobro")
     again = client.get(_upload(client)).get_data(as_text=True)
     assert "Ya cargada: 2" in again and "Válida" not in again  # a re-upload creates nothing twice

@@ -209,7 +209,9 @@ def _create(
     if s.execute(select(ImportedRow.id).where(ImportedRow.source == SOURCE, ImportedRow.key == key)).first():
         raise Conflict(f"la fila {key} ya se cargó en otra carga: vuelva a intentarlo")
     at = paper_rows.filed_at(row["fecha_ingreso"]) or now  # checked when uploaded: always a time
-    summary = cases.open_case(s, store, paper_rows.intake_of(row, job.platform_code), actor, at)
+    summary = cases.open_case(
+        s, store, paper_rows.intake_of(row, job.platform_code, store.latest(s)), actor, at
+    )
     case_id = s.execute(select(Case.id).where(Case.folio == summary.folio)).scalar_one()
     s.add(ImportedRow(source=SOURCE, key=key, case_id=case_id, imported_at=now, imported_by=actor.username))
     note = (

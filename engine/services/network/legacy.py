@@ -22,6 +22,7 @@ from ...store import CatalogStore
 from .. import cases, steps
 from . import legacy_rows
 from .legacy_rows import LegacyCase
+from .subjects import Subjects
 
 IMPORTER = Actor("importacion", SYSTEM.role)
 
@@ -84,21 +85,27 @@ def _history_log(case: LegacyCase, case_id: int, now: datetime) -> dict[str, Any
     }
 
 
-def _store_history(s: Session, closed: list[tuple[int, LegacyCase]], now: datetime) -> dict[str, str]:
-    """Insert the closed cases and their bitácora entries in two executemany; folio by case number."""
+def _store_history(
+    s: Session, closed: list[tuple[int, LegacyCase]], subjects: Subjects, now: datetime
+) -> dict[str, str]:
+    """Insert the closed cases and their bitácora entries in two bulk writes; folio by case number."""
     if not closed:
         return {}
     ids = _reserve_ids(s, len(closed))
-    rows = [legacy_rows.history_row(case, case_id) for case_id, (_, case) in zip(ids, closed, strict=True)]
+    rows = [
+        legacy_rows.history_row(case, case_id, subjects.codes(case.market, case.motive, case.category))
+        for case_id, (_, case) in zip(ids, closed, strict=True)
+    ]
     bulk_insert(s, table(Case), rows)
     logs = [_history_log(case, case_id, now) for case_id, (_, case) in zip(ids, closed, strict=True)]
     bulk_insert(s, table(LogEntry), logs)
     return {str(r["legacy_ref"]): str(r["folio"]) for r in rows}
 
 
-def _start_open(s: Session, store: CatalogStore, case: LegacyCase, now: datetime) -> str:
+def _start_open(s: Session, store: CatalogStore, case: LegacyCase, subjects: Subjects) -> str:
     """An open legacy case starts the case process at its original filing time (the step path)."""
     cat = store.latest(s)
+    market, motive, category = subjects.codes(case.market, case.motive, case.category)
     proc = cat.process(cases.DEFAULT_PROCESS)
     platform = s.get(Platform, f"DR{case.region_code}")
     row = Case(**{k: v for k, v in legacy_rows.history_row(case, 0).items() if k not in ("id", "folio")})
@@ -116,6 +123,7 @@ def _start_open(s: Session, store: CatalogStore, case: LegacyCase, now: datetime
         "provider": {"rut": case.provider_rut, "name": case.provider_name},
         "classification": case.classification,
         "legacy_number": case.number,
+        **{k: v for k, v in (("market", market), ("motive", motive), ("category", category)) if v},
         "folio": row.folio,
         "opened_on": row.opened_on.isoformat(),
         "region": row.region_code,
@@ -140,6 +148,7 @@ def import_rows(
     parsed = [(line, legacy_rows.parse(row, now)) for line, row in rows]
     numbers = [p.number for _, p in parsed if isinstance(p, LegacyCase)]
     before, seen = _existing(s, numbers), set()
+    subjects = Subjects.of(store.latest(s).classification)
     results: list[RowResult] = []
     closed: list[tuple[int, LegacyCase]] = []
     for line, case in parsed:
@@ -150,9 +159,9 @@ def import_rows(
         elif case.closed:
             closed.append((line, case))
         else:
-            results.append(RowResult(line, case.number, "started", _start_open(s, store, case, now), []))
+            results.append(RowResult(line, case.number, "started", _start_open(s, store, case, subjects), []))
         if isinstance(case, LegacyCase):
             seen.add(case.number)
-    folios = _store_history(s, closed, now)
+    folios = _store_history(s, closed, subjects, now)
     results += [RowResult(line, c.number, "history", folios[c.number], []) for line, c in closed]
     return sorted(results, key=lambda r: r.line)

@@ -120,8 +120,11 @@ def parse(row: Mapping[str, str], now: datetime) -> LegacyCase | list[str]:
     )
 
 
-def history_row(case: LegacyCase, case_id: int) -> dict[str, object]:
-    """The cases row of a closed legacy case: read-only history, no process, its old number kept."""
+def history_row(
+    case: LegacyCase, case_id: int, codes: tuple[str | None, str | None, str | None] = (None, None, None)
+) -> dict[str, object]:
+    """The cases row of a closed legacy case: read-only history, no process, its old number kept; ``codes``:
+    its mercado, motivo and categoría in the published classification, where the old texts name them."""
     closed = case.closed_at or case.opened_at
     return {
         "id": case_id,
@@ -137,6 +140,9 @@ def history_row(case: LegacyCase, case_id: int) -> dict[str, object]:
         "provider_rut": case.provider_rut,
         "provider_name": case.provider_name or None,
         "subject": case.motive,
+        "market": codes[0],
+        "motive": codes[1],
+        "category": codes[2],
         "description": case.description,
         "opened_at": case.opened_at,
         "opened_on": deadlines.local_date(case.opened_at),

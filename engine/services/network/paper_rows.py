@@ -13,16 +13,24 @@ from ...clock import CHILE
 from ...errors import FormInvalid
 from ...forms import validate
 from .sheets import column_key
+from .subjects import Subjects
 
 COLUMNS = (
     *("clave", "fecha_ingreso", "tipo", "canal"),
     *("consumidor_rut", "consumidor_nombre", "consumidor_correo", "consumidor_telefono", "consumidor_comuna"),
-    *("proveedor_rut", "proveedor_nombre", "materia", "descripcion"),
+    *("proveedor_rut", "proveedor_nombre", "mercado", "motivo", "categoria", "materia", "descripcion"),
 )
 EXAMPLE = (
     *("F-0001", "2026-11-03 10:30", "reclamo", "presencial"),
     *("12.345.678-5", "Ana Prueba Ejemplo", "ana@ejemplo.cl", "+56 9 1234 5678", "Puente Alto"),
-    *("76.086.428-5", "Tienda Demo Ltda.", "Cobro duplicado", "Me cobraron dos veces la misma compra."),
+    *(
+        "76.086.428-5",
+        "Tienda Demo Ltda.",
+        "Comercio y retail",
+        "Cobro indebido",
+        "Doble cobro o cobro duplicado",
+    ),
+    *("Cobro duplicado", "Me cobraron dos veces la misma compra."),
 )
 KINDS = {"consulta": "inquiry", "reclamo": "complaint", "no_consumo": "out_of_scope"}
 CHANNELS = {"presencial": "in_person", "escrito": "written", "telefonico": "phone", "buzon": "mailbox"}
@@ -39,6 +47,9 @@ FIELD_COLUMNS = {
     "provider.rut": "proveedor_rut",
     "provider.name": "proveedor_nombre",
     "provider": "proveedor_nombre",
+    "market": "mercado",
+    "motive": "motivo",
+    "category": "categoria",
     "subject": "materia",
     "description": "descripcion",
 }
@@ -67,7 +78,7 @@ def comuna_code(text: str) -> str:
     return text if text in refdata.comunas() else _COMUNAS.get(column_key(text), text)
 
 
-def _intake(row: Mapping[str, str], platform: str) -> dict[str, Any]:
+def _intake(row: Mapping[str, str], platform: str, subjects: Subjects) -> dict[str, Any]:
     consumer = {
         "rut": row.get("consumidor_rut", ""),
         "name": row.get("consumidor_nombre", ""),
@@ -76,12 +87,17 @@ def _intake(row: Mapping[str, str], platform: str) -> dict[str, Any]:
         "comuna": comuna_code(row.get("consumidor_comuna", "")),
     }
     provider = {"rut": row.get("proveedor_rut", ""), "name": row.get("proveedor_nombre", "")}
+    typed = (row.get("mercado", ""), row.get("motivo", ""), row.get("categoria", ""))
+    market, motive, category = (c or t or None for c, t in zip(subjects.codes(*typed), typed, strict=True))
     return {
         "kind": KINDS.get(column_key(row.get("tipo", "")), row.get("tipo", "")),
         "channel": CHANNELS.get(column_key(row.get("canal", "")) or "presencial", row.get("canal", "")),
         "platform": platform,
         "consumer": {k: v for k, v in consumer.items() if v},
         "provider": {k: v for k, v in provider.items() if v} if any(provider.values()) else None,
+        "market": market,
+        "motive": motive,
+        "category": category,
         "subject": row.get("materia", ""),
         "description": row.get("descripcion", ""),
     }
@@ -97,14 +113,14 @@ def check_row(cat: Catalog, form_id: str, row: Mapping[str, str], platform: str,
         problems.append("fecha_ingreso: use AAAA-MM-DD HH:MM (hora de Chile)")
     elif at > now:
         problems.append("fecha_ingreso: la fecha es futura")
-    data = {k: v for k, v in _intake(row, platform).items() if v is not None}
+    data = intake_of(row, platform, cat)
     try:
-        validate(cat.form(form_id), data)
+        validate(cat.form(form_id), data, cat.classification)
     except FormInvalid as err:
         problems += [f"{FIELD_COLUMNS.get(e.field, e.field)}: {e.message}" for e in err.errors]
     return problems
 
 
-def intake_of(row: Mapping[str, str], platform: str) -> dict[str, Any]:
-    """The intake data of a checked row."""
-    return {k: v for k, v in _intake(row, platform).items() if v is not None}
+def intake_of(row: Mapping[str, str], platform: str, cat: Catalog) -> dict[str, Any]:
+    """The intake data of a row (mercado, motivo and categoría as the published list's codes)."""
+    return {k: v for k, v in _intake(row, platform, Subjects.of(cat.classification)).items() if v is not None}
