@@ -112,6 +112,10 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),
+    ("Plataformas", "platforms.index", frozenset({"admin_plataformas", "nivel_central"})),
+    ("Personal", "staff_accounts.index", frozenset({"admin_plataformas", "nivel_central"})),
+    ("Carga de casos en papel", "backentry.index", frozenset({"admin_plataformas", "supervisor"})),
+    ("Auditoría", "audit.index", frozenset({"admin_plataformas", "nivel_central"})),
     ("Taller de procesos", "workbench.index", frozenset({"analista", "integrador"})),
     ("Reclamos trasladados", "portal.index", frozenset({PROVIDER})),
 )
@@ -220,7 +224,21 @@ def _require_login() -> ResponseReturnValue | None:
         return None
     if not current_user.is_authenticated:
         return _login_redirect()
-    return _provider_fence()
+    return _provider_fence() or _temporary_password_fence()
+
+
+PASSWORD_PAGES = frozenset({"staff_accounts.change_password", "auth.logout"})
+
+
+def _temporary_password_fence() -> ResponseReturnValue | None:
+    """Signed in with a temporary password: only the page that replaces it (and signing out) opens."""
+    account = current_account()
+    if account is None or not account.must_change_password or request.endpoint in PASSWORD_PAGES:
+        return None
+    if request.path.startswith("/api/"):
+        return errors.problem(403, "Cambie su contraseña", "cambie su contraseña temporal antes de continuar")
+    flash("Antes de continuar, elija su propia contraseña.", "info")
+    return redirect(url_for("staff_accounts.change_password"))
 
 
 def _provider_fence() -> ResponseReturnValue | None:

@@ -21,6 +21,7 @@ from .cases import (
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, KnowledgeVersion
+from .network import AuditEntry, ImportedRow, ImportJob, PlatformAgreement
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
 
@@ -32,6 +33,7 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Case",
     "Comuna",
@@ -45,6 +47,8 @@ __all__ = [
     "Draft",
     "DraftFile",
     "HumanTask",
+    "ImportJob",
+    "ImportedRow",
     "Instance",
     "KnowledgeArticle",
     "KnowledgeSearch",
@@ -56,6 +60,7 @@ __all__ = [
     "Notification",
     "OutboxEntry",
     "Platform",
+    "PlatformAgreement",
     "Provider",
     "Region",
     "Subscription",

@@ -35,6 +35,7 @@ class Case(Base):
         # The bandeja's filters (migration 0006; its provider-prefix index moved to human_tasks in 0007).
         Index("ix_cases_stage", "stage"),
         Index("ix_cases_kind", "kind"),
+        Index("uq_cases_legacy_ref", "legacy_ref", unique=True),  # an imported case's old number, once
         # Companies typed at intake that the registry does not have yet (migration 0013): the providers page
         # lists them for the registry.
         Index(
@@ -75,6 +76,8 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(40))
     opened_by: Mapped[str] = mapped_column(String(80))
+    # The case's number in the old system, for a legacy import (migration 0013): kept as a reference.
+    legacy_ref: Mapped[str | None] = mapped_column(String(40))
 
 
 class Instance(Base):

@@ -181,10 +181,8 @@ def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: da
 def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: datetime) -> CasePage:
     """``case_page`` of a case already found in the actor's scope."""
     detail = detail_of(s, case, now)
-    inst = s.get(Instance, case.id)
-    if inst is None:
-        raise NotFound(f"el caso {case.folio} no tiene proceso")
-    cat = store.get(s, inst.version_id)
+    inst = s.get(Instance, case.id)  # None: a legacy case imported as history (no process, read only)
+    cat = store.get(s, inst.version_id) if inst is not None else store.latest(s)
     tasks = list(
         s.execute(
             select(HumanTask)
@@ -193,7 +191,11 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         ).scalars()
     )
     names = providers.prefill_names(s, case.provider_rut)
-    forms = [_with_escalation(cat, case, inst, _task_form(cat, actor, t, names)) for t in tasks]
+    forms = (
+        [_with_escalation(cat, case, inst, _task_form(cat, actor, t, names)) for t in tasks]
+        if inst is not None  # legacy history has no process and so no task
+        else []
+    )
     platform = s.get(Platform, case.platform_code)
     holder = next((t.assignee for t in tasks if t.assignee), None)
     return CasePage(
@@ -202,7 +204,7 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         holder,
         forms,
         documents_of(s, case),
-        _diagrams(cat, inst, tasks),
+        _diagrams(cat, inst, tasks) if inst is not None else [],
         sorted(cat.letters),
         kind_labels(cat),
         cat.classification.labels(case.market, case.motive, case.category),

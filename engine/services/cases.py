@@ -117,10 +117,19 @@ def _own_platform(actor: Actor) -> str:
     return f"DR{actor.region_code}" if actor.region_code else ""
 
 
-def _platform_for(s: Session, code: str, actor: Actor) -> Platform:
+def _attends(platform: Platform, day: date) -> bool:
+    """Whether the platform attends on ``day`` (its registry's active from/to, both inclusive)."""
+    return (platform.active_from is None or platform.active_from <= day) and (
+        platform.active_to is None or day <= platform.active_to
+    )
+
+
+def _platform_for(s: Session, code: str, actor: Actor, now: datetime) -> Platform:
     platform = s.get(Platform, code or _own_platform(actor))
     if platform is None:
         raise FormInvalid([FieldError("platform", "Plataforma desconocida.")])
+    if not _attends(platform, deadlines.local_date(now)):
+        raise FormInvalid([FieldError("platform", "La plataforma no está activa en esta fecha.")])
     if actor.role == "ejecutivo" and platform.code != actor.platform_code:
         raise Forbidden("solo puede registrar casos de su propia plataforma")
     if actor.role in ("supervisor", "abogado") and platform.region_code != actor.region_code:
@@ -145,7 +154,7 @@ def open_case(
     clean = forms.validate(form, data, cat.classification) if form else dict(data)
     if form and (named := forms.file_ids(form, clean)):  # a new case has no files yet to name
         raise FormInvalid([FieldError(path, forms.UNKNOWN_ATTACHMENT) for path in named])
-    platform = _platform_for(s, str(clean.get("platform", "")), actor)
+    platform = _platform_for(s, str(clean.get("platform", "")), actor, now)
     case = _case_row(clean, platform, actor, now, process_id)
     case.provider_unregistered = not consumers.is_registered(s, case.provider_rut, case.provider_name)
     s.add(case)

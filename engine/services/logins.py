@@ -57,6 +57,7 @@ class Account:
     provider_rut: str | None = None  # role proveedor: the company the account answers for
     provider_name: str | None = None
     platform_kind: str | None = None  # regional_office, municipal, call_center, web
+    must_change_password: bool = False  # signed in with a temporary password: choose one first
 
     @property
     def role_label(self) -> str:
@@ -171,6 +172,7 @@ def _account(s: Session, user: User) -> Account:
         provider_rut=user.provider_rut,
         provider_name=(provider.trade_name or provider.legal_name) if provider else None,
         platform_kind=platform.kind if platform else None,
+        must_change_password=user.must_change_password,
     )
 
 

@@ -10,6 +10,7 @@ from .accounts import token, user
 from .agency import agency
 from .content import demo_cmd, init, publish, validate
 from .knowledge import knowledge
+from .legacy import import_legacy
 from .providers import provider
 from .run import fire_timers, run, worker
 
@@ -35,5 +36,6 @@ for command in (
     demo_cmd,
     agency,
     knowledge,
+    import_legacy,
 ):
     main.add_command(command)

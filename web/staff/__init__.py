@@ -1,11 +1,15 @@
-"""The staff's pages: bandeja, case file, intake, visación, estado, derivations, providers, start page."""
+"""The staff's pages: bandeja, case file, intake, visación, estado, derivations, providers, start page;
+the territorial network: platforms, staff accounts, audit log, back-entry of paper cases."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
 from . import (
+    accounts,
     approvals,
+    audit,
+    backentry,
     cases,
     derivations,
     inbox,
@@ -14,6 +18,7 @@ from . import (
     lookup,
     notices,
     pages,
+    platforms,
     providers,
     reports,
 )
@@ -30,4 +35,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     notices.bp,
     reports.bp,
     knowledge.bp,
+    platforms.bp,
+    accounts.bp,
+    audit.bp,
+    backentry.bp,
 )

@@ -20,3 +20,5 @@ KNOWLEDGE_READERS = (
 KNOWLEDGE_EDITORS = ("supervisor", "analista")
 KNOWLEDGE_REPORTS = ("supervisor", "analista", "nivel_central", "director_regional")
 KNOWLEDGE_USERS = ("ejecutivo", "supervisor", "abogado")
+NETWORK_READERS = ("admin_plataformas", "nivel_central")  # platforms, staff accounts, audit (central: read)
+NETWORK_ADMINS = ("admin_plataformas",)  # manage their region's platforms, accounts and back-entry

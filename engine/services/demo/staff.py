@@ -28,6 +28,7 @@ USERS: list[tuple[str, str, str | None]] = [
     ("abogado13", "abogado", "13"),
     ("director13", "director_regional", "13"),
     ("admin13", "admin_plataformas", "13"),
+    *((f"admin{r}", "admin_plataformas", r) for r in ("05", "08", "09", "02", "10")),  # demo/network.py
     ("central", "nivel_central", None),
     ("analista", "analista", None),
     ("integrador", "integrador", None),
