@@ -17,6 +17,7 @@ from .cases import (
     Subscription,
     Timer,
 )
+from .citizens import CitizenIntake, Feedback, MailOutbox, Verdict
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .outbox import OutboxEntry
@@ -32,6 +33,7 @@ __all__ = [
     "Attachment",
     "Base",
     "Case",
+    "CitizenIntake",
     "Comuna",
     "ContentFile",
     "ContentVersion",
@@ -41,10 +43,12 @@ __all__ = [
     "Document",
     "Draft",
     "DraftFile",
+    "Feedback",
     "HumanTask",
     "Instance",
     "LogEntry",
     "LoginAttempt",
+    "MailOutbox",
     "Notification",
     "OutboxEntry",
     "Platform",
@@ -54,5 +58,6 @@ __all__ = [
     "Timer",
     "UTCDateTime",
     "User",
+    "Verdict",
     "table",
 ]
