@@ -92,6 +92,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Visación", "approvals.index", frozenset({"supervisor", "abogado"})),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
+    ("SONI", "soni.report", frozenset({"supervisor", "abogado", "director_regional", "nivel_central"})),
     ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),

@@ -62,6 +62,7 @@ class Verdict(Base):
     __table_args__ = {"sqlite_autoincrement": True}
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the e-mailed link's token
     asked_at: Mapped[datetime]
     valid_until: Mapped[date] = mapped_column(Date)
     promised_on: Mapped[date | None] = mapped_column(Date)  # the company's committed fulfilment date

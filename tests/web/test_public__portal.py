@@ -13,8 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from engine import mail
 from engine.clock import utcnow
 from engine.models import Case, CitizenIntake, LogEntry, MailOutbox, Platform
+from engine.services.citizens import mailer
+from tests.smtp import Inbox
 from tests.web.test_auth__login import sign_in
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -230,3 +233,18 @@ def test_a_kiosk_files_a_case_tagged_with_its_library_and_keeps_nothing(
 def test_a_kiosk_exists_only_for_libraries(client: FlaskClient) -> None:
     assert client.get("/kiosco/DR13").status_code == 404
     assert client.get("/kiosco/NOEXISTE/reclamo").status_code == 404
+
+
+def test_the_confirmation_e_mail_arrives_with_a_working_receipt_link(
+    app: Flask, client: FlaskClient, clock: Clock, smtp: tuple[mail.MailSettings, Inbox]
+) -> None:
+    settings, inbox = smtp
+    folio, _ = receipt_of(client, file(client, clock, "/portal/consulta"))
+    report = mailer.send_due(app.extensions["ventanilla"].db, settings, clock.at)
+    assert (report.sent, report.failed) == (1, 0)
+    [(to, message)] = inbox.received
+    text = message.get_content()
+    assert to == ["ana@ejemplo.cl"] and folio in str(message["Subject"]) and "5 días hábiles" in text
+    link = re.search(r"http://localhost(/portal/recibo/\S+)", text)
+    assert link and folio in client.get(link.group(1)).get_data(as_text=True)
+    assert mailer.send_due(app.extensions["ventanilla"].db, settings, clock.at).sent == 0  # sent once

@@ -8,7 +8,7 @@ from flask import Response
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from engine.services.citizens import intake
+from engine.services.citizens import feedback, intake
 
 from .. import context
 from ..public import guard, intake_page
@@ -60,3 +60,32 @@ def file_public_case() -> Response:
     resp = json_response(found, 201)
     resp.headers["Location"] = intake_page.receipt_url(found.folio)
     return resp
+
+
+class PublicFeedback(TypedDict, total=False):
+    """SONI: the published intake form of the ``soni`` process without ``channel`` (web); it validates it."""
+
+    tipo_opinion: Annotated[str, Field(description="disconformidad, sugerencia o reconocimiento")]
+    description: str
+    platform: Annotated[str, Field(description="código de la oficina aludida (opcional)")]
+    folio_relacionado: Annotated[str, Field(description="folio del caso aludido; exige consumer.rut")]
+    consumer: Annotated[dict[str, Any], Field(description="name, rut, email, phone (opcionales)")]
+
+
+@bp.post("/v1/public/feedback")
+@operation(
+    "Su Opinión Nos Interesa: disconformidad, sugerencia o reconocimiento (público, sin token)",
+    {201: (feedback.FeedbackReceipt, "Opinión registrada"), 422: INVALID, 429: "Demasiadas solicitudes"},
+    body=Content(("application/json",), PublicFeedback),
+    security=(),
+)
+def give_feedback() -> Response:
+    """Opens a SONI case on its own process (processes/soni.bpmn), channel web."""
+    if not guard.allowed("feedback"):
+        raise TooManyRequests(LIMITED)
+    data = json_object()
+    data.pop("channel", None)
+    system = context.system()
+    with system.db.writing() as s:
+        found = feedback.register(s, system.store, data, intake.CITIZEN, "web", context.now())
+    return json_response(found, 201)

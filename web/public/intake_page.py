@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response
 
 from engine.errors import FormInvalid
 from engine.services.citizens import intake, status

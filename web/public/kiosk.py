@@ -3,9 +3,8 @@ large controls, nothing left behind (no-store, no autocomplete, cleared after th
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response
 
 from engine.services.citizens import kiosks
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response
 
 from engine.errors import CaseNotFound
 from engine.services.citizens import status
 
 from .. import context, uploads
-from . import guard, intake_page
+from . import guard, intake_page, opinion, verdict_page
 
 bp = Blueprint("citizen", __name__)
 uploads.allow_uploads(bp, "citizen.file_inquiry", "citizen.file_complaint", "kiosk.file_case")
@@ -74,8 +73,12 @@ def status_page(library: tuple[str, str] | None = None) -> ResponseReturnValue:
     letters = {}
     if result is not None:
         letters = {letter.id: guard.sign("carta", f=result.folio, d=letter.id) for letter in result.letters}
+    verdict_token = None
+    if result is not None and result.verdict_id is not None:
+        verdict_token = guard.sign("veredicto", v=result.verdict_id)
     body = render_template(
         "public/status.html",
+        verdict_token=verdict_token,
         folio=folio,
         rut=rut,
         result=result,
@@ -100,3 +103,19 @@ def letter(token: str) -> ResponseReturnValue:
     with context.system().db.writing() as s:
         name, mime, body = status.letter_file(s, str(values.get("f", "")), values["d"])
     return guard.private(uploads.file_response(name, mime, body))
+
+
+@bp.get("/portal/opinion")
+def opinion_form() -> ResponseReturnValue:
+    return opinion.page()
+
+
+@bp.post("/portal/opinion")
+def opinion_send() -> ResponseReturnValue:
+    return opinion.submit()
+
+
+@bp.route("/portal/veredicto/<token>", methods=["GET", "POST"])
+def verdict(token: str) -> ResponseReturnValue:
+    """¿Se resolvió su problema? (the e-mailed link, or the estado page's signed one)."""
+    return verdict_page.page(token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import approvals, cases, derivations, inbox, intake, lookup, pages, providers
+from . import approvals, cases, derivations, inbox, intake, lookup, pages, providers, soni
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     pages.bp,
@@ -15,4 +15,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     lookup.bp,
     derivations.bp,
     providers.bp,
+    soni.bp,
 )

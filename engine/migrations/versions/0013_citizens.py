@@ -73,6 +73,7 @@ def upgrade() -> None:
         "verdicts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("asked_at", UTC_DT, nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("promised_on", sa.Date(), nullable=True),
@@ -83,6 +84,7 @@ def upgrade() -> None:
         sa.Column("reopened", sa.Boolean(), nullable=False),
         _fk("verdicts", "case_id", "cases.id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_verdicts")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_verdicts_token_hash")),
         sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_verdicts_case_id"), "verdicts", ["case_id"])

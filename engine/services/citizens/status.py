@@ -9,11 +9,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ... import pdf
+from ... import deadlines, pdf
 from ...errors import NotFound
 from ...labels import KINDS, STAGES, STATUSES
 from ...models import Case, Document
 from .. import cases, documents
+from . import verdicts
 
 # The letters written to the consumer (the others go to companies or agencies): the citizen may download them.
 CITIZEN_LETTERS = frozenset(
@@ -55,6 +56,7 @@ class CitizenStatus:
     outcome: str | None
     events: list[tuple[datetime, str]]
     letters: list[CitizenLetter]
+    verdict_id: int | None  # the question "¿se resolvió su problema?" still open to an answer
 
 
 def case_status(s: Session, folio: str, rut_text: str, now: datetime, channel: str = "web") -> CitizenStatus:
@@ -76,6 +78,7 @@ def case_status(s: Session, folio: str, rut_text: str, now: datetime, channel: s
         outcome=case.outcome if case.status == "closed" else None,
         events=public.events,
         letters=letters_of(s, case.id),
+        verdict_id=verdicts.pending_for(s, case.id, deadlines.local_date(now)),
     )
 
 
