@@ -248,3 +248,13 @@ def test_the_confirmation_e_mail_arrives_with_a_working_receipt_link(
     link = re.search(r"http://localhost(/portal/recibo/\S+)", text)
     assert link and folio in client.get(link.group(1)).get_data(as_text=True)
     assert mailer.send_due(app.extensions["ventanilla"].db, settings, clock.at).sent == 0  # sent once
+
+
+def test_the_company_field_suggests_the_registered_companies(app: Flask, client: FlaskClient) -> None:
+    from engine.services import providers
+
+    with app.extensions["ventanilla"].db.writing() as s:
+        providers.add_provider(s, "76.086.428-5", "Tienda Demo Ltda.", utcnow(), trade_name="Tienda Demo")
+    page = client.get("/portal/reclamo").get_data(as_text=True)
+    assert '<datalist id="empresas"><option value="Tienda Demo">' in page
+    assert 'data-empresas="empresas"' in page

@@ -58,6 +58,7 @@ def page(
         stamp=guard.form_stamp(),
         library=library,
         honeypot=guard.HONEYPOT,
+        companies=found.companies,
     )
     return guard.private(Response(body, http_status))
 

@@ -20,3 +20,11 @@
     link.addEventListener("click", function (event) { event.preventDefault(); clear(); });
   });
 })();
+// The company field suggests the names in the provider registry (free text is still allowed).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-empresas]");
+  if (!form) { return; }
+  var input = form.querySelector("input[name='provider.name']");
+  if (input) { input.setAttribute("list", form.getAttribute("data-empresas")); }
+})();

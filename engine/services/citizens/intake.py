@@ -16,7 +16,7 @@ from ...access import Actor
 from ...errors import FieldError, FormInvalid
 from ...forms import Form
 from ...labels import KINDS
-from ...models import Case, CitizenIntake, Comuna, Platform
+from ...models import Case, CitizenIntake, Comuna, Platform, Provider
 from ...store import CatalogStore
 from .. import attachments, cases
 from . import mailer
@@ -25,6 +25,7 @@ CITIZEN = Actor("ciudadano", "sistema", channel="web")
 PUBLIC_KINDS = ("inquiry", "complaint")
 SERVER_FIELDS = ("kind", "channel", "platform")  # set by the server, never asked on the public pages
 CONSENT_VERSION = "ley19628-v1"
+COMPANY_HINTS = 2000
 CONSENT_FIELD = "consent"
 CONSENT_MISSING = "Para registrar su caso debe aceptar el tratamiento de sus datos personales."
 PLAZO_TEXT = {"inquiry": "5 días hábiles", "complaint": "25 días hábiles"}
@@ -45,6 +46,7 @@ class PublicForm:
     kind: str
     kind_label: str
     form: Form
+    companies: tuple[str, ...]  # names in the provider registry, for the company field's suggestions
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,11 @@ def public_form(s: Session, store: CatalogStore, kind: str) -> PublicForm:
     if cached is None or cached[0] is not published:
         cached = (published, _without_server_fields(published))
         _derived[id(published)] = cached
-    return PublicForm(kind, KINDS.get(kind, kind), cached[1])
+    names = s.execute(
+        select(Provider.trade_name, Provider.legal_name).order_by(Provider.legal_name).limit(COMPANY_HINTS)
+    ).all()
+    companies = tuple(sorted({trade or legal for trade, legal in names}))
+    return PublicForm(kind, KINDS.get(kind, kind), cached[1], companies)
 
 
 def _intake_form_id(store: CatalogStore, s: Session) -> str:
