@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ... import forms
 from ...access import Actor
 from ...errors import FieldError, FormInvalid
 from ...forms import Form
@@ -110,15 +111,19 @@ def assign_platform(s: Session, comuna: Any) -> str:
     return f"DR{region}" if region else "WEB"  # an unknown comuna is refused by the form's validation
 
 
-def _checked(data: Mapping[str, Any], consent: bool) -> dict[str, Any]:
+def _refuse_if_invalid(s: Session, store: CatalogStore, data: Mapping[str, Any], consent: bool) -> None:
+    """Every problem at once: the kind, the consent and the published form's own checks."""
     problems = []
     if data.get("kind") not in PUBLIC_KINDS:
         problems.append(FieldError("kind", "Elija consulta o reclamo."))
     if not consent:
         problems.append(FieldError(CONSENT_FIELD, CONSENT_MISSING))
+    try:
+        forms.validate(store.latest(s).form(_intake_form_id(store, s)), data)
+    except FormInvalid as err:
+        problems.extend(err.errors)
     if problems:
         raise FormInvalid(problems)
-    return dict(data)
 
 
 def file_case(
@@ -133,10 +138,11 @@ def file_case(
 ) -> Receipt:
     """Open a citizen's case on channel web at the platform serving the comuna; record the consent and the
     library (kiosk), and queue the confirmation e-mail when an address was given. FormInvalid otherwise."""
-    clean = _checked(data, consent)
+    clean = dict(data)
     consumer = clean.get("consumer")
     comuna = consumer.get("comuna") if isinstance(consumer, Mapping) else None
     clean.update(channel="web", platform=assign_platform(s, comuna))
+    _refuse_if_invalid(s, store, clean, consent)
     summary = attachments.open_case_with_files(s, store, clean, files, CITIZEN, now)
     case = s.execute(select(Case).where(Case.folio == summary.folio)).scalar_one()
     s.add(CitizenIntake(case_id=case.id, library_code=library, consent_version=CONSENT_VERSION, filed_at=now))
