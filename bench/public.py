@@ -96,6 +96,8 @@ class Citizen(threading.Thread):
             "consumer.name": f"Persona de prueba {self.n}",
             "consumer.comuna": COMUNAS[self.n % len(COMUNAS)],
             "provider.name": "Tienda Demo Ltda.",
+            "market": "comercio",
+            "motive": "cobro_indebido",
             "subject": "Cobro duplicado",
             "description": "Me cobraron dos veces la misma compra en la tienda.",
             intake.CONSENT_FIELD: "si",

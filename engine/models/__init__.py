@@ -21,7 +21,7 @@ from .citizens import CitizenIntake, Feedback, MailOutbox, Verdict
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .outbox import OutboxEntry
-from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
+from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
 
 __all__ = [
     "INBOX_COVER",
@@ -35,6 +35,7 @@ __all__ = [
     "Case",
     "CitizenIntake",
     "Comuna",
+    "Consumer",
     "ContentFile",
     "ContentVersion",
     "Derivation",

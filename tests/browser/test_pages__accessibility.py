@@ -313,6 +313,8 @@ def test_public_consulta_receipt_and_estado(visit: Callable[..., Page], site: Si
     consumer.get_by_label("RUT").fill("12.345.678-5")
     consumer.get_by_label("Nombre completo").fill("Ana Prueba Ejemplo")
     consumer.get_by_label("Comuna").select_option(label="Santiago")
+    page.get_by_label("Mercado").select_option("comercio")
+    page.get_by_label("Motivo legal").select_option("cobro_indebido")
     page.get_by_label("Materia").fill("Garantía legal")
     page.get_by_label("Descripción de los hechos").fill("¿Cuánto dura la garantía legal de un televisor?")
     page.get_by_label(CONSENT).check()

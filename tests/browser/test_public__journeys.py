@@ -53,6 +53,8 @@ def fill_consumer(page: Page, comuna: str) -> None:
     consumer.get_by_label("RUT").fill("12.345.678-5")
     consumer.get_by_label("Nombre completo").fill("Ana Prueba Ejemplo")
     consumer.get_by_label("Comuna").select_option(label=comuna)
+    page.get_by_label("Mercado").select_option("comercio")
+    page.get_by_label("Motivo legal").select_option("cobro_indebido")
     page.get_by_label("Materia").fill("Cobro duplicado")
     page.get_by_label("Descripción de los hechos").fill("Me cobraron dos veces la misma compra en la tienda.")
 

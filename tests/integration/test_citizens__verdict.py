@@ -52,8 +52,8 @@ def test_no_after_the_committed_date_reopens_the_reclamo(
     settings, inbox = smtp
     scn = closed_reclamo(sys_, clock, "2024-09-18")
     assert scn.case().status == "closed"
-    assert mailer.send_due(sys_.db, settings, clock.now).sent == 1
-    [(to, message)] = [(t, m) for t, m in inbox.received if scn.folio in str(m["Subject"])]
+    assert mailer.send_due(sys_.db, settings, clock.now).sent == 2  # the company's notice and the question
+    [(to, message)] = [(t, m) for t, m in inbox.received if "¿Se resolvió" in str(m["Subject"])]
     link = re.search(r"/portal/veredicto/(\S+)", message.get_content())
     assert to == ["ana@ejemplo.cl"] and link
     with sys_.db.reading() as s:

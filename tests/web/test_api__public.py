@@ -17,6 +17,8 @@ def body(**overrides: Any) -> dict[str, Any]:
         "consent": True,
         "consumer": {"rut": "12.345.678-5", "name": "Ana Prueba Ejemplo", "comuna": "13101"},
         "provider": {"name": "Tienda Demo Ltda."},
+        "market": "comercio",
+        "motive": "cobro_indebido",
         "subject": "Cobro duplicado",
         "description": "Me cobraron dos veces la misma compra en la tienda.",
     }

@@ -31,6 +31,8 @@ def reclamo_folio(client: FlaskClient) -> str:
         "consent": True,
         "consumer": {"rut": "12.345.678-5", "name": "Ana Prueba Ejemplo", "comuna": "05101"},
         "provider": {"name": "Tienda Demo Ltda."},
+        "market": "comercio",
+        "motive": "cobro_indebido",
         "subject": "Cobro duplicado",
         "description": "Me cobraron dos veces la misma compra en la tienda.",
     }

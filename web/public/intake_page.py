@@ -44,9 +44,8 @@ def page(
     with system.db.reading() as s:
         found = intake.public_form(s, system.store, kind)
     errors = dict(errors or {})
-    html = formrender.render_form(
-        found.form, values or {}, errors, formrender.reference_options(), "ciudadano"
-    )
+    options = formrender.reference_options(classification=found.classification)
+    html = formrender.render_form(found.form, values or {}, errors, options, "ciudadano")
     body = render_template(
         "public/intake.html",
         kind=kind,

@@ -13,7 +13,7 @@ from alembic import op
 import engine.models
 
 revision = "0013_citizens"
-down_revision = "0012"  # the coordinator re-chains the 0013 migrations at merge
+down_revision = "0012"  # the coordinator re-chains the 0013 migrations at merge (tested after 0013_classification)
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ... import forms
 from ...access import Actor
+from ...classification import Classification
 from ...errors import FieldError, FormInvalid
 from ...forms import Form
 from ...labels import KINDS
@@ -48,6 +49,7 @@ class PublicForm:
     kind_label: str
     form: Form
     companies: tuple[str, ...]  # names in the provider registry, for the company field's suggestions
+    classification: Classification  # the version's mercados, motivos and categorías (the form's options)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,12 @@ def _without_server_fields(form: Form) -> Form:
     schema["properties"] = {k: v for k, v in form.schema["properties"].items() if k not in SERVER_FIELDS}
     schema["required"] = [k for k in form.schema.get("required", ()) if k not in SERVER_FIELDS]
     schema["x-order"] = [k for k in form.schema.get("x-order", ()) if k not in SERVER_FIELDS]
-    schema.pop("allOf", None)  # its rules name the hidden fields; the full form still applies them on submit
+    for rule in schema.pop("allOf", None) or ():  # they name the hidden fields; the full form applies them
+        kinds = rule.get("if", {}).get("properties", {})
+        if set(kinds) == {"kind"} and set(PUBLIC_KINDS) <= set(kinds["kind"].get("enum", ())):
+            schema["required"] += [
+                k for k in rule.get("then", {}).get("required", ()) if k not in schema["required"]
+            ]
     return Form(form.id, schema, form.title)
 
 
@@ -86,7 +93,7 @@ def public_form(s: Session, store: CatalogStore, kind: str) -> PublicForm:
         select(Provider.trade_name, Provider.legal_name).order_by(Provider.legal_name).limit(COMPANY_HINTS)
     ).all()
     companies = tuple(sorted({trade or legal for trade, legal in names}))
-    return PublicForm(kind, KINDS.get(kind, kind), cached[1], companies)
+    return PublicForm(kind, KINDS.get(kind, kind), cached[1], companies, store.latest(s).classification)
 
 
 def _intake_form_id(store: CatalogStore, s: Session) -> str:
