@@ -146,6 +146,8 @@ EXPRESSION_PROPERTIES = frozenset(
         "letter_when",
         "derivation",
         "derivation_status",
+        "consumer_verdict",
+        "notify_company",
         spiff_adapter.CALLED_ELEMENT,
     }
 )

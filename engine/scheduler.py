@@ -11,7 +11,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
+from .mail import MailSettings
 from .services import effects, logins, notifications
+from .services.citizens import mailer
 from .services.derivation_outbox import OutboxReport, send_due
 from .services.effects import EffectsReport
 from .services.timers import FireReport, fire_due_timers
@@ -25,11 +27,12 @@ DIGEST_MINUTES = 15  # how often the daily digest looks for whom it is due (once
 
 @dataclass(frozen=True)
 class PollReport:
-    """What one poll of the due work did: timers fired, effects carried out, derivations sent."""
+    """What one poll of the due work did: timers fired, effects carried out, derivations and e-mails sent."""
 
     timers: FireReport
     effects: EffectsReport
     derivations: OutboxReport
+    mails: mailer.MailReport
 
 
 def poll_once(system: System, now: datetime) -> PollReport:
@@ -38,7 +41,8 @@ def poll_once(system: System, now: datetime) -> PollReport:
     timers = fire_due_timers(system.db, system.store, now)
     done = effects.run_due(system.db, now, settings=system.mail)
     sent = send_due(system.db, now)  # sends happen here, never in a request
-    return PollReport(timers, done, sent)
+    mails = mailer.send_due(system.db, MailSettings.from_env(), now)  # citizens' and companies' e-mails
+    return PollReport(timers, done, sent, mails)
 
 
 def _job(system: System, clock: Callable[[], datetime]) -> None:
@@ -47,6 +51,8 @@ def _job(system: System, clock: Callable[[], datetime]) -> None:
         log.info("temporizadores: %s disparados, %s con error", report.timers.fired, report.timers.failed)
     if report.effects.done or report.effects.failed:
         log.info("efectos: %s realizados, %s con error", report.effects.done, report.effects.failed)
+    if report.mails.sent or report.mails.failed:
+        log.info("correos: %s enviados, %s con error", report.mails.sent, report.mails.failed)
     if report.derivations.sent or report.derivations.failed:
         log.info(
             "derivaciones: %s enviadas, %s con error", report.derivations.sent, report.derivations.failed

@@ -109,6 +109,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
     ("Conocimiento", "knowledge.index", KNOWLEDGE_NAV),
+    ("SONI", "soni.report", frozenset({"supervisor", "abogado", "director_regional", "nivel_central"})),
     ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),

@@ -18,6 +18,7 @@ from .cases import (
     Subscription,
     Timer,
 )
+from .citizens import CitizenIntake, Feedback, MailOutbox, Verdict
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, KnowledgeVersion
@@ -36,6 +37,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Case",
+    "CitizenIntake",
     "Comuna",
     "Consumer",
     "ContentFile",
@@ -46,6 +48,7 @@ __all__ = [
     "Document",
     "Draft",
     "DraftFile",
+    "Feedback",
     "HumanTask",
     "ImportJob",
     "ImportedRow",
@@ -57,6 +60,7 @@ __all__ = [
     "LetterCounter",
     "LogEntry",
     "LoginAttempt",
+    "MailOutbox",
     "Notification",
     "OutboxEntry",
     "Platform",
@@ -67,5 +71,6 @@ __all__ = [
     "Timer",
     "UTCDateTime",
     "User",
+    "Verdict",
     "table",
 ]

@@ -346,6 +346,11 @@ def document_file(s: Session, doc_id: int, kind: str, actor: Actor) -> tuple[str
     """(file name, bytes) of a document as .docx or PDF; the PDF is produced once and kept. A letter the
     outbox has not rendered yet is rendered here, for whoever asks first."""
     doc, case = _document(s, doc_id, actor)
+    return file_of(s, doc, case, kind)
+
+
+def file_of(s: Session, doc: Document, case: Case, kind: str) -> tuple[str, bytes]:
+    """``document_file`` of a document whose access the caller has already checked (a citizen's own)."""
     name = f"{case.folio}-{doc.letter_id}"
     if doc.docx is None:
         doc.docx = letters.render(template_of(s, doc), doc.context or {})

@@ -22,6 +22,7 @@ from ..errors import EngineError
 from ..models import Case, HumanTask, Notification, OutboxEntry, User
 from ..runtime import Completed, Trail, letter_ids, listed
 from . import derivations, documents, mailings, outbox
+from .citizens import company_notice, verdicts
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,12 @@ def record(
             events.extend(_derivation_effects(s, case, done, {**after, **done.data}, doc_id, now))
         if "notify" in done.props:
             events.append(_notify(s, case, done, now))
+        if "consumer_verdict" in done.props:  # ask the consumer whether the reclamo was resolved
+            until = _evaluate(done.props["consumer_verdict"], {**after, **done.data}, now)
+            events.append(verdicts.ask(s, case, until, {**after, **done.data}, now))
+        if "notify_company" in done.props:  # e-mail the company about the reclamo forwarded to it
+            due = _evaluate(done.props["notify_company"], {**after, **done.data}, now)
+            events.append(company_notice.notify(s, case, due, {**after, **done.data}, now))
     return events
 
 

@@ -68,6 +68,8 @@ KNOWN = {
     "body.to[*]": ["ana@ejemplo.cl", "ana@ejemplo", "nadie@rechazado.invalid"],
     "body.from": [1],
     "query.rut": ["12.345.678-5"],
+    "body.consent": [True],
+    "body.tipo_opinion": ["sugerencia", "disconformidad"],
 }
 
 
@@ -143,7 +145,8 @@ def world(app: Flask, tokens: dict[str, str], smtp: tuple[mail.MailSettings, Inb
     to a real SMTP server on loopback."""
     sys_, now, eje = app.extensions["ventanilla"], utcnow(), ACTORS["eje13"]
     sys_.store = ShippedFirst()
-    app.config.update(STATUS_LOOKUPS_PER_MINUTE=1_000_000, MAIL_SETTINGS=smtp[0])
+    unlimited = {f"PUBLIC_{area}_PER_MINUTE": 1_000_000 for area in ("INTAKE", "STATUS", "FEEDBACK")}
+    app.config.update(STATUS_LOOKUPS_PER_MINUTE=1_000_000, MAIL_SETTINGS=smtp[0], **unlimited)
     with sys_.db.writing() as s:
         providers.add_provider(s, TIENDA, "Tienda Demo Ltda.", now, market="comercio", digital=True)
         users.add_user(s, "tienda", "clave-segura-1", "proveedor", now, provider=TIENDA)

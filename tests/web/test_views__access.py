@@ -50,6 +50,26 @@ def _expected_case_view(user: str) -> int:
     return 200 if user in IN_SCOPE else 404
 
 
+PUBLIC_PAGES = {
+    "/portal": 200,
+    "/portal/consulta": 200,
+    "/portal/reclamo": 200,
+    "/portal/estado": 200,
+    "/portal/opinion": 200,
+    "/portal/recibo/forjado": 404,
+    "/portal/comprobante/forjado": 404,
+    "/portal/carta/forjado": 404,
+    "/portal/veredicto/forjado": 404,
+    "/kiosco/DR13": 404,  # kiosks are for library platforms only
+}
+
+
+def test_public_pages_without_signing_in(client: FlaskClient) -> None:
+    got = {path: client.get(path).status_code for path in PUBLIC_PAGES}
+    assert got == PUBLIC_PAGES
+    assert client.get("/soni").status_code == 302 and client.get("/soni/nuevo").status_code == 302
+
+
 @pytest.mark.parametrize("user", [*ROLES, "integ", "admin13"])
 def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
     sign_in(client, user, PASSWORD)
@@ -91,9 +111,12 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/personal/tokens": 200 if network else 403,
         "/auditoria": 200 if network else 403,
         "/carga-papel": 200 if user in {"admin13", "sup13", "sup05"} else 403,  # the regional office
+        "/soni": 200 if user in {"sup13", "sup05", "abo13", "central"} else 403,
+        "/soni/nuevo": 200 if staff else 403,
     }
     if user == COMPANY:  # a company's account: its portal only, every staff page refused
         expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}
+    expected.update(PUBLIC_PAGES)  # the citizen's pages: everyone, signed in or not
     got = {path: client.get(path).status_code for path in expected}
     assert got == expected
 

@@ -106,3 +106,4 @@ def fire_timers(now_text: str | None) -> None:
     click.echo(
         f"derivaciones: {sent.sent} enviadas, {sent.failed} con error, {sent.incidents} incidentes abiertos"
     )
+    click.echo(f"correos: {report.mails.sent} enviados, {report.mails.failed} con error")

@@ -21,6 +21,7 @@ from . import (
     platforms,
     providers,
     reports,
+    soni,
 )
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -39,4 +40,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     accounts.bp,
     audit.bp,
     backentry.bp,
+    soni.bp,
 )
