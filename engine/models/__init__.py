@@ -21,6 +21,7 @@ from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
+from .security import IdempotencyKey, RateCounter, WebSession
 
 __all__ = [
     "INBOX_COVER",
@@ -42,6 +43,7 @@ __all__ = [
     "Draft",
     "DraftFile",
     "HumanTask",
+    "IdempotencyKey",
     "Instance",
     "LogEntry",
     "LoginAttempt",
@@ -49,10 +51,12 @@ __all__ = [
     "OutboxEntry",
     "Platform",
     "Provider",
+    "RateCounter",
     "Region",
     "Subscription",
     "Timer",
     "UTCDateTime",
     "User",
+    "WebSession",
     "table",
 ]

@@ -38,7 +38,7 @@ class Live:
 
     def token(self, username: str) -> dict[str, str]:
         with self.sys.db.writing() as s:
-            return {"Authorization": f"Bearer {users.create_token(s, username, PUBLISHED_AT)}"}
+            return {"Authorization": f"Bearer {users.create_token(s, username, self.clock.now)}"}
 
 
 def serve(database_url: str, clock: Clock, content: Path = ROOT) -> Iterator[Live]:

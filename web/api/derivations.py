@@ -24,9 +24,8 @@ def _token_user() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    with context.system().db.reading() as s:
-        user = users.user_for_token(s, token.strip())
-        return user.username if user.role == "integrador" else None
+    user = users.authenticate_token(context.system().db, token.strip(), context.now())
+    return user.username if user.role == "integrador" else None
 
 
 class Signature(BaseModel):

@@ -32,8 +32,7 @@ def workbench_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        with context.system().db.reading() as s:
-            actor = users.actor_of(users.user_for_token(s, token.strip()))
+        actor = users.actor_of(users.authenticate_token(context.system().db, token.strip(), context.now()))
     elif current_account() is not None:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
