@@ -11,7 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
-from .services import effects, logins
+from .services import effects, logins, ratelimits
 from .services.derivation_outbox import OutboxReport, send_due
 from .services.effects import EffectsReport
 from .services.timers import FireReport, fire_due_timers
@@ -55,8 +55,9 @@ def _job(system: System, clock: Callable[[], datetime]) -> None:
 def _housekeeping(system: System, clock: Callable[[], datetime]) -> None:
     with system.db.writing() as s:
         pruned = logins.prune_attempts(s, clock())
-    if pruned:
-        log.info("intentos de ingreso antiguos borrados: %s", pruned)
+        windows = ratelimits.prune(s, clock())
+    if pruned or windows:
+        log.info("intentos de ingreso antiguos borrados: %s; contadores vencidos: %s", pruned, windows)
 
 
 def _add_jobs(

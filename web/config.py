@@ -74,7 +74,9 @@ class Default:
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Status lookups ("estado de su caso"): per client address on the API, per account on the staff page.
     STATUS_LOOKUPS_PER_MINUTE = int(os.environ.get("STATUS_LOOKUPS_PER_MINUTE", "20"))
+    STAFF_STATUS_LOOKUPS_PER_MINUTE = int(os.environ.get("STAFF_STATUS_LOOKUPS_PER_MINUTE", "30"))
     # Cookies: Secure by default; SESSION_COOKIE_SECURE=0 only for plain-http development on another host
     # (browsers treat http://127.0.0.1 and http://localhost as secure contexts, so Secure works there).
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", True)

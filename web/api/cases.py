@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from pydantic import Field
 from typing_extensions import TypedDict
 
@@ -85,12 +85,7 @@ def transfer_case(folio: str, actor: Actor, body: Transfer) -> Response:
     return json_response(summary)
 
 
-_limiters: dict[int, RateLimiter] = {}
-
-
-def _limiter() -> RateLimiter:
-    per_minute = int(current_app.config["STATUS_LOOKUPS_PER_MINUTE"])
-    return _limiters.setdefault(id(current_app._get_current_object()), RateLimiter(per_minute))  # type: ignore[attr-defined]
+STATUS_LOOKUPS = RateLimiter("estado-api", "STATUS_LOOKUPS_PER_MINUTE")
 
 
 class StatusLookup(Query):
@@ -108,7 +103,7 @@ class StatusLookup(Query):
 )
 def public_status(query: StatusLookup) -> Response:
     """Estado de su caso: public, no token, rate-limited per client address."""
-    if not _limiter().allow(request.remote_addr or "?"):
+    if not STATUS_LOOKUPS.allow(request.remote_addr or "?"):
         raise TooManyRequests("demasiadas consultas de estado desde su conexión; espere un minuto")
     with context.system().db.writing() as s:
         return json_response(cases.public_status(s, query.folio.strip(), query.rut.strip(), context.now()))

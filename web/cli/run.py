@@ -6,7 +6,7 @@ import click
 
 from engine import scheduler
 
-from .. import config
+from .. import config, security
 from . import common
 
 CLOCK_HELP = (
@@ -34,7 +34,7 @@ def run(host: str, port: int, threads: int, clock_text: str | None) -> None:
     if start:
         click.echo(f"Reloj de la aplicación desde {start.isoformat(timespec='minutes')}")
     click.echo(f"Ventanilla en http://{host}:{port}/  (Ctrl+C para detener)")
-    serve(app, host=host, port=port, threads=threads)
+    serve(app, host=host, port=port, threads=threads, ident=security.SERVER_IDENT)
 
 
 @click.command()
