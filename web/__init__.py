@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import system
 
-from . import api, assets, auth, dates, errors, inputs, security, staff, workbench
+from . import api, assets, auth, dates, errors, inputs, security, sessions, staff, workbench
 from .company import portal
 
 
@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     errors.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     app.url_map.converters["id"] = inputs.IdConverter  # before the blueprints: their routes use it
     dates.init_app(app)
     apis = api.BLUEPRINTS

@@ -86,6 +86,13 @@ class Default:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(hours=12)
+    # Server-side sessions (web/sessions.py): closed after this many seconds without activity, and at most
+    # this long after sign-in. Kiosks (shared library PCs) get a shorter idle timeout by path prefix; a view
+    # may also call web.sessions.set_idle_timeout(seconds).
+    SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+    SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
+    SESSION_IDLE_BY_PATH = {"/kiosco/": 3 * 60}  # noqa: RUF012 (a config value, replaced, never mutated)
+    SESSION_SKIP_PATHS = ("/static/", "/vendor/")  # files: no session read or written
     # CSRF tokens live as long as the session (a working day at most), not Flask-WTF's default hour:
     # a long intake form must not expire while it is being typed.
     WTF_CSRF_TIME_LIMIT = 12 * 3600
