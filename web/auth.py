@@ -93,7 +93,11 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Visación", "approvals.index", frozenset({"supervisor", "abogado"})),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
-    ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
+    (
+        "Incidentes de derivación",
+        "derivations.incidents",
+        frozenset({"supervisor", "abogado", "integrador", "admin_plataformas", "nivel_central"}),
+    ),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),
     ("Taller de procesos", "workbench.index", frozenset({"analista", "integrador"})),
