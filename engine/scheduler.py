@@ -11,7 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
-from .services import effects, logins, ratelimits, sessions
+from .services import effects, idempotency, logins, ratelimits, sessions
 from .services.derivation_outbox import OutboxReport, send_due
 from .services.effects import EffectsReport
 from .services.timers import FireReport, fire_due_timers
@@ -56,7 +56,7 @@ def _housekeeping(system: System, clock: Callable[[], datetime]) -> None:
     with system.db.writing() as s:
         pruned = logins.prune_attempts(s, clock())
         windows = ratelimits.prune(s, clock())
-        closed = sessions.prune(s, clock())
+        closed = sessions.prune(s, clock()) + idempotency.prune(s, clock())
     if pruned or windows or closed:
         log.info(
             "borrados: %s intentos de ingreso, %s contadores, %s sesiones vencidas", pruned, windows, closed

@@ -15,6 +15,7 @@ from .. import context
 from ..ratelimit import RateLimiter
 from .common import NOT_FOUND, STAFF, Channel, Kind, Text, TooManyRequests, bp, json_response
 from .contract import INVALID, Content, Input, Query, Refusal, json_object, operation
+from .idempotency import KeyHeader, idempotent, remember
 
 
 class CaseCreate(TypedDict, total=False):
@@ -35,17 +36,25 @@ class CaseCreate(TypedDict, total=False):
 @bp.post("/v1/cases")
 @operation(
     "Registrar un caso",
-    {201: (cases.CaseSummary, "Caso creado con su folio"), 404: NOT_FOUND, 422: INVALID},
+    {
+        201: (cases.CaseSummary, "Caso creado con su folio (o el mismo, si se repite la Idempotency-Key)"),
+        404: NOT_FOUND,
+        409: "Otra solicitud con la misma Idempotency-Key está en curso",
+        422: INVALID + ", o Idempotency-Key ya usada con otro cuerpo",
+    },
     auth=STAFF,
     body=Content(("application/json",), CaseCreate),
+    headers=KeyHeader,
 )
+@idempotent
 def create_case(actor: Actor) -> Response:
     data = json_object()
     process = str(data.pop("process", cases.DEFAULT_PROCESS))
     with context.system().db.writing() as s:
         summary = cases.open_case(s, context.system().store, data, actor, context.now(), process_id=process)
-    resp = json_response(summary, 201)
-    resp.headers["Location"] = url_for("api.get_case", folio=summary.folio)
+        resp = json_response(summary, 201)
+        resp.headers["Location"] = url_for("api.get_case", folio=summary.folio)
+        remember(s, resp)  # the key is kept with the case, or neither is
     return resp
 
 

@@ -20,6 +20,7 @@ from .. import context
 from ..auth import csrf, current_account, current_actor
 from .common import RowId, Text, json_response
 from .contract import Auth, BadRequest, Content, Input, Reply, operation
+from .idempotency import KeyHeader, idempotent, remember
 
 bp = Blueprint("workbench_api", __name__, url_prefix="/api/v1/workbench")
 WORKBENCH_ROLES = frozenset({"analista", "integrador"})
@@ -168,13 +169,17 @@ class Publication(Input):
     auth=ANALYST,
     body=Publication,
     body_required=False,
+    headers=KeyHeader,
 )
+@idempotent
 def publish(actor: Actor, body: Publication) -> Response:
     with context.system().db.writing() as s:
         published = drafts.publish_draft(
             s, actor.username, body.note, context.now(), replace_newer=body.replace_newer
         )
-    return json_response(published, 201)
+        resp = json_response(published, 201)
+        remember(s, resp)
+    return resp
 
 
 @bp.get("/versions")
