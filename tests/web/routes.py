@@ -22,6 +22,7 @@ SAMPLES: Mapping[str, Any] = {
     "letter_id": "respuesta_consumidor",
     "form_id": "visacion",
     "process_id": "caso",
+    "list_id": "clasificacion",
     "path": "forms/visacion.json",
     "version_id": 1,
     "package": "htmx",

@@ -175,7 +175,7 @@ def test_workbench_api_with_the_session_needs_the_csrf_header(client: FlaskClien
 # --- The matrix generated from the app's routes by roles: every route needs a rule here ---
 
 PUBLIC = "público"  # anyone, signed in or not
-API = "api"  # bearer token (or the workbench's session): checked per operation by the API tests above
+API_RULE = "api"  # bearer token (or the workbench's session): checked per operation by the API tests above
 SIGNED_IN = "personal"  # any signed-in staff account (a company's account: 403); the case's scope decides
 ANY_ACCOUNT = "cuenta"  # any signed-in account, a company's too (the start page sends it to its portal)
 WORKERS = "trabajo"  # staff who may act on cases: read-only profiles (nivel central, director) get 403
@@ -200,6 +200,8 @@ RULES: dict[str, str | frozenset[str]] = {
     "cases.regenerate": SIGNED_IN,
     "intake.new": frozenset({"ejecutivo", "supervisor", "abogado"}),
     "intake.create": frozenset({"ejecutivo", "supervisor", "abogado"}),
+    "intake.consumer": frozenset({"ejecutivo", "supervisor", "abogado"}),
+    "intake.providers": frozenset({"ejecutivo", "supervisor", "abogado"}),
     "approvals.index": frozenset({"supervisor", "abogado"}),
     "approvals.decide": frozenset({"supervisor", "abogado"}),
     "approvals.bulk_approve": frozenset({"supervisor", "abogado"}),
@@ -229,6 +231,7 @@ RULES: dict[str, str | frozenset[str]] = {
             "modeler.layout",
             "modeler.form",
             "modeler.letter",
+            "modeler.content_list",
         ),
         EDITORS,
     ),
@@ -249,7 +252,7 @@ MATRIX_USERS = {  # one account per role
 
 def _rule(app: Flask, endpoint: str) -> str | frozenset[str]:
     if endpoint.split(".")[0] in {"api", "provider_api", "workbench_api"}:
-        return API
+        return API_RULE
     assert endpoint in RULES, f"la ruta {endpoint} no tiene regla de autorización en RULES"
     return RULES[endpoint]
 
@@ -257,7 +260,7 @@ def _rule(app: Flask, endpoint: str) -> str | frozenset[str]:
 def test_every_route_has_an_authorization_rule(app: Flask) -> None:
     """A new route without a rule fails here; a rule for a route that is gone, too."""
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    pages = {e for e in endpoints if _rule(app, e) != API}
+    pages = {e for e in endpoints if _rule(app, e) != API_RULE}
     assert pages == set(RULES)
     assert ROLES_OF_RULES <= set(engine_roles.ROLES)
 
@@ -304,7 +307,7 @@ def test_the_route_matrix_by_role(app: Flask, case13: Fixture, user: str | None)
     wrong = []
     for route in routes(app, values):
         rule = _rule(app, route.endpoint)
-        if rule == API or route.endpoint == "auth.logout":
+        if rule == API_RULE or route.endpoint == "auth.logout":
             continue
         data = form if route.method == "POST" else None
         resp = client.open(route.url, method=route.method, data=data)
