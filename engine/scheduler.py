@@ -12,7 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
 from .mail import MailSettings
-from .services import effects, logins, notifications
+from .services import effects, idempotency, logins, notifications, ratelimits, sessions
 from .services.citizens import mailer
 from .services.derivation_outbox import OutboxReport, send_due
 from .services.effects import EffectsReport
@@ -68,8 +68,12 @@ def _digests(system: System, clock: Callable[[], datetime]) -> None:
 def _housekeeping(system: System, clock: Callable[[], datetime]) -> None:
     with system.db.writing() as s:
         pruned = logins.prune_attempts(s, clock())
-    if pruned:
-        log.info("intentos de ingreso antiguos borrados: %s", pruned)
+        windows = ratelimits.prune(s, clock())
+        closed = sessions.prune(s, clock()) + idempotency.prune(s, clock())
+    if pruned or windows or closed:
+        log.info(
+            "borrados: %s intentos de ingreso, %s contadores, %s sesiones vencidas", pruned, windows, closed
+        )
 
 
 def _add_jobs(

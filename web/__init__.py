@@ -10,7 +10,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import system
 
-from . import api, assets, auth, context, dates, devmail, errors, inputs, public, staff, workbench
+from . import (
+    api,
+    assets,
+    auth,
+    context,
+    dates,
+    devmail,
+    errors,
+    inputs,
+    public,
+    security,
+    sessions,
+    staff,
+    workbench,
+)
 from .company import portal
 
 
@@ -23,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     app.before_request(context.sync_mail_settings)  # after-commit e-mail goes where the app's mail goes
     errors.init_app(app)
+    security.init_app(app)
+    sessions.init_app(app)
     app.url_map.converters["id"] = inputs.IdConverter  # before the blueprints: their routes use it
     dates.init_app(app)
     apis = api.BLUEPRINTS

@@ -43,7 +43,7 @@ from engine.errors import Unauthenticated
 from engine.roles import CASE_STAFF, ROLES
 from engine.services import logins
 
-from . import config, context, errors
+from . import config, context, errors, sessions
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -59,6 +59,7 @@ View = Callable[P, ResponseReturnValue]
 PUBLIC_ATTR = "ventanilla_public"
 BAD_CREDENTIALS = "Usuario o contraseña incorrectos."
 CSRF_MESSAGE = "El formulario expiró o no es válido. Vuelva a intentarlo."
+EXPIRED = "Su sesión se cerró por inactividad o expiró. Inicie sesión nuevamente."
 MAX_PASSWORD = 1024
 IN_PERSON = "in_person"
 WEB = "web"
@@ -110,7 +111,11 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Estado de un caso", "lookup.index", CASE_STAFF),
     ("Conocimiento", "knowledge.index", KNOWLEDGE_NAV),
     ("SONI", "soni.report", frozenset({"supervisor", "abogado", "director_regional", "nivel_central"})),
-    ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
+    (
+        "Incidentes de derivación",
+        "derivations.incidents",
+        frozenset({"supervisor", "abogado", "integrador", "admin_plataformas", "nivel_central"}),
+    ),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),
     ("Plataformas", "platforms.index", frozenset({"admin_plataformas", "nivel_central"})),
@@ -215,7 +220,10 @@ def _login_redirect() -> Response:
     target = None
     if request.method == "GET":
         target = request.full_path if request.query_string else request.path
-    flash(login_manager.login_message, login_manager.login_message_category)
+    if sessions.expired():
+        flash(EXPIRED, "info")
+    else:
+        flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(url_for("auth.login", next=safe_next(target)))
 
 
@@ -318,14 +326,16 @@ def _submit_login(next_url: str | None) -> ResponseReturnValue:
     if problems:
         return _login_page(username, next_url, field_errors=problems), 422
     try:
-        with context.system().db.writing() as s:
-            account = logins.sign_in(s, username, password, request.remote_addr or "", context.now())
+        account = logins.sign_in(
+            context.system().db, username, password, request.remote_addr or "", context.now()
+        )
     except logins.LoginLocked as err:
         retry = str(max(1, int(err.retry_after.total_seconds())))
         return _login_page(username, next_url, message=err.detail), 429, {"Retry-After": retry}
     if account is None:
         return _login_page(username, next_url, message=BAD_CREDENTIALS), 401
     session.clear()
+    sessions.rotate()  # a fresh id at sign-in: no session fixation
     login_user(StaffUser(account))
     return redirect(next_url or start_url())
 
@@ -343,9 +353,11 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/salir")
 def logout() -> ResponseReturnValue:
-    """Sign out: the whole session goes (POST with the CSRF token, so no link can sign anyone out)."""
+    """Sign out: the session is deleted on the server, so its cookie (or a copy) opens nothing any more
+    (POST with the CSRF token, so no link can sign anyone out)."""
     logout_user()
     session.clear()
+    sessions.rotate()
     flash("Sesión cerrada.", "success")
     return redirect(url_for("auth.login"))
 

@@ -74,12 +74,14 @@ class Default:
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Status lookups ("estado de su caso"): per client address on the API, per account on the staff page.
     STATUS_LOOKUPS_PER_MINUTE = int(os.environ.get("STATUS_LOOKUPS_PER_MINUTE", "20"))
     # The citizen pages (web/public): per address and minute; a public form sent faster than this is refused.
     PUBLIC_INTAKE_PER_MINUTE = int(os.environ.get("PUBLIC_INTAKE_PER_MINUTE", "6"))
     PUBLIC_STATUS_PER_MINUTE = int(os.environ.get("PUBLIC_STATUS_PER_MINUTE", "20"))
     PUBLIC_FEEDBACK_PER_MINUTE = int(os.environ.get("PUBLIC_FEEDBACK_PER_MINUTE", "6"))
     PUBLIC_MIN_FILL_SECONDS = float(os.environ.get("PUBLIC_MIN_FILL_SECONDS", "3"))
+    STAFF_STATUS_LOOKUPS_PER_MINUTE = int(os.environ.get("STAFF_STATUS_LOOKUPS_PER_MINUTE", "30"))
     # Cookies: Secure by default; SESSION_COOKIE_SECURE=0 only for plain-http development on another host
     # (browsers treat http://127.0.0.1 and http://localhost as secure contexts, so Secure works there).
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", True)
@@ -89,6 +91,13 @@ class Default:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(hours=12)
+    # Server-side sessions (web/sessions.py): closed after this many seconds without activity, and at most
+    # this long after sign-in. Kiosks (shared library PCs) get a shorter idle timeout by path prefix; a view
+    # may also call web.sessions.set_idle_timeout(seconds).
+    SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+    SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
+    SESSION_IDLE_BY_PATH = {"/kiosco/": 3 * 60}  # noqa: RUF012 (a config value, replaced, never mutated)
+    SESSION_SKIP_PATHS = ("/static/", "/vendor/")  # files: no session read or written
     # CSRF tokens live as long as the session (a working day at most), not Flask-WTF's default hour:
     # a long intake form must not expire while it is being typed.
     WTF_CSRF_TIME_LIMIT = 12 * 3600

@@ -25,6 +25,7 @@ from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, Knowledg
 from .network import AuditEntry, ImportedRow, ImportJob, PlatformAgreement
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
+from .security import IdempotencyKey, RateCounter, WebSession
 
 __all__ = [
     "INBOX_COVER",
@@ -50,6 +51,7 @@ __all__ = [
     "DraftFile",
     "Feedback",
     "HumanTask",
+    "IdempotencyKey",
     "ImportJob",
     "ImportedRow",
     "Instance",
@@ -66,11 +68,13 @@ __all__ = [
     "Platform",
     "PlatformAgreement",
     "Provider",
+    "RateCounter",
     "Region",
     "Subscription",
     "Timer",
     "UTCDateTime",
     "User",
     "Verdict",
+    "WebSession",
     "table",
 ]

@@ -105,7 +105,7 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token; only its SHA-256 is stored. Refused once revoked or past ``expires_at``."""
 
     __tablename__ = "api_tokens"
     __table_args__ = {"sqlite_autoincrement": True}
@@ -114,6 +114,9 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime]  # tokens made before expiry existed got 90 days from migration 0013
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
 
 
 class LoginAttempt(Base):

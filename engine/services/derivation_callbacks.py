@@ -1,15 +1,22 @@
 """Agency callbacks: acknowledgement and answer of a derivation, signed with the agency's secret (or sent with
 the bearer token of the integrator account bound to it), delivered as BPMN messages to the waiting process.
-An event id already received has no second effect; a closed derivation refuses new events."""
+An event id already received has no second effect; a closed derivation refuses new events.
+
+No replay elsewhere or later: the signature covers the derivation id of the URL and a timestamp besides the
+body (HMAC-SHA256 of ``"<derivation id>.<timestamp>." + body``), the timestamp must be within
+REPLAY_WINDOW of the platform's clock, and the body names its derivation (``derivation_id``), which must
+be the URL's. The event id is the nonce: within the window, a repeated event has no second effect."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,9 +30,10 @@ from ..errors import Conflict, EngineError, NotFound, Unauthenticated
 from ..models import Agency, Case, Derivation, DerivationEvent
 from ..store import CatalogStore
 from . import attachments, derivations, messages
-from .derivation_outbox import verify
 
 MAX_FILES = 5
+TIMESTAMP_HEADER = "X-Ventanilla-Timestamp"
+REPLAY_WINDOW = timedelta(minutes=5)
 MESSAGE = "derivacion_evento"
 TYPES = ("acknowledged", "answered")
 RESULTS = ("resolved", "returned")
@@ -63,14 +71,42 @@ class CallbackResult:
     detail: str
 
 
-def _authenticate(agency: Agency, body: bytes, signature: str | None, token_user: str | None) -> str:
+@dataclass(frozen=True)
+class Credentials:
+    """What a callback request carries to prove who sent it: a signature with its timestamp, or a token."""
+
+    signature: str | None = None
+    timestamp: str | None = None
+    token_user: str | None = None
+
+
+def sign_callback(secret: str, derivation_id: str, timestamp: str, body: bytes) -> str:
+    """The X-Ventanilla-Signature of a callback: ``sha256=`` + hex HMAC-SHA256 of
+    ``"<derivation id>.<timestamp>." + body`` with the agency's secret (docs/integrators.md)."""
+    signed = f"{derivation_id}.{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def _check_timestamp(timestamp: str | None, now: datetime) -> None:
+    if timestamp is None or not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+        raise BadSignature(f"falta {TIMESTAMP_HEADER} (segundos Unix del momento de la firma)")
+    if abs(now.timestamp() - int(timestamp)) > REPLAY_WINDOW.total_seconds():
+        minutes = int(REPLAY_WINDOW.total_seconds() // 60)
+        raise BadSignature(f"{TIMESTAMP_HEADER} difiere en más de {minutes} minutos de la hora actual")
+
+
+def _authenticate(agency: Agency, derivation_id: str, body: bytes, auth: Credentials, now: datetime) -> str:
     """'signature' or 'token'; BadSignature (401) otherwise. Checked before anything is read or written."""
-    if signature is not None:
-        if verify(agency.secret, body, signature):
+    if auth.signature is not None:
+        _check_timestamp(auth.timestamp, now)
+        expected = sign_callback(agency.secret, derivation_id, str(auth.timestamp), body)
+        if hmac.compare_digest(expected, auth.signature.strip()):
             return "signature"
         raise BadSignature(
-            "la firma X-Ventanilla-Signature no corresponde al cuerpo ni al secreto de la institución"
+            "la firma X-Ventanilla-Signature no corresponde a esta derivación, a la hora indicada, al cuerpo "
+            "ni al secreto de la institución"
         )
+    token_user = auth.token_user
     if token_user is not None and agency.account and token_user == agency.account:
         return "token"
     raise BadSignature(
@@ -100,9 +136,15 @@ def _payload(body: bytes) -> dict[str, Any]:
     return payload
 
 
-def parse_event(body: bytes) -> dict[str, Any]:
-    """The event as the process sees it; CallbackInvalid names what is wrong."""
+def parse_event(body: bytes, derivation_id: str) -> dict[str, Any]:
+    """The event as the process sees it; CallbackInvalid names what is wrong (a body of another derivation
+    than the URL's among it)."""
     payload = _payload(body)
+    if payload.get("derivation_id") != derivation_id:
+        raise CallbackInvalid(
+            "'derivation_id' del cuerpo debe ser el de la derivación de la URL (un evento se envía a la "
+            "derivación a la que pertenece)"
+        )
     event_id, kind = _text(payload, "event_id", 120), payload.get("type")
     if not event_id:
         raise CallbackInvalid("falta 'event_id' (identificador único del evento)")
@@ -146,8 +188,7 @@ def receive_event_once(
     store: CatalogStore,
     derivation_id: str,
     body: bytes,
-    signature: str | None,
-    token_user: str | None,
+    auth: Credentials,
     now: datetime,
 ) -> CallbackResult:
     """``receive_event`` in its own transaction. Two deliveries of one event racing each other: the loser
@@ -156,7 +197,7 @@ def receive_event_once(
     for attempt in (1, 2):
         try:
             with db.writing() as s:
-                return receive_event(s, store, derivation_id, body, signature, token_user, now)
+                return receive_event(s, store, derivation_id, body, auth, now)
         except (IntegrityError, Conflict):
             if attempt == 2:
                 raise
@@ -168,8 +209,7 @@ def receive_event(
     store: CatalogStore,
     derivation_id: str,
     body: bytes,
-    signature: str | None,
-    token_user: str | None,
+    auth: Credentials,
     now: datetime,
 ) -> CallbackResult:
     """Apply one agency callback: authenticate, de-duplicate by event id, deliver the message, record it."""
@@ -177,8 +217,8 @@ def receive_event(
     agency = s.get(Agency, d.agency_code) if d else None
     if d is None or agency is None:
         raise DerivationNotFound(f"no existe la derivación {derivation_id}")
-    via = _authenticate(agency, body, signature, token_user)
-    event = parse_event(body)
+    via = _authenticate(agency, d.id, body, auth, now)
+    event = parse_event(body, d.id)
     seen = s.execute(
         select(DerivationEvent).where(
             DerivationEvent.derivation_id == d.id, DerivationEvent.event_id == event["event_id"]

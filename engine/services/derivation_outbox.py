@@ -293,14 +293,18 @@ class IncidentView:
     failed_at: datetime | None
 
 
+REGIONAL_VIEWERS = frozenset({"supervisor", "abogado", "admin_plataformas"})  # their region's incidents only
+
+
 def _scoped(actor: Actor) -> object:
-    if actor.role in ("supervisor", "abogado"):
+    if actor.role in REGIONAL_VIEWERS:
         return Case.region_code == actor.region_code
     return Case.id.is_not(None)
 
 
 def list_incidents(s: Session, actor: Actor) -> list[IncidentView]:
-    """Open incidents the actor may see (supervisors: their region; integrators and admins: all)."""
+    """Open incidents the actor may see (supervisors, lawyers and platform admins: their region; integrators
+    and nivel central: all)."""
     if actor.role not in INCIDENT_VIEWERS:
         raise Forbidden("su perfil no ve los incidentes de derivación")
     rows = s.execute(
@@ -325,7 +329,7 @@ def retry_now(s: Session, delivery_id: int, actor: Actor, now: datetime) -> int:
     case = s.get(Case, d.case_id) if d else None
     if row is None or d is None or case is None:
         raise NotFound(f"no existe el envío {delivery_id}")
-    if actor.role in ("supervisor", "abogado") and case.region_code != actor.region_code:
+    if actor.role in REGIONAL_VIEWERS and case.region_code != actor.region_code:
         raise NotFound(f"no existe el envío {delivery_id}")
     if row.status != "failed":
         raise Conflict("el envío no está fallido: ya se envió o sigue en cola")

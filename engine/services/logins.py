@@ -1,10 +1,16 @@
 """Staff sign-in: lockout after repeated failures, the record of attempts, and the account a session holds.
 
-Rules (brute-force protection for staff accounts): 5 failures for one username within 15 minutes lock that
-username for 15 minutes; 20 failures from one address within 15 minutes block that address for 15 minutes.
-A successful sign-in resets the username's count. The lock is checked before the password is verified, so
-a locked account answers the same whether the password is right or wrong, and locked attempts are not
-recorded (they verify nothing).
+Rules (brute-force protection for staff accounts, OWASP ASVS 2.2.1): 5 failures for one username from one
+address within 15 minutes lock that username *from that address* for 15 minutes (so nobody can lock a
+colleague out from elsewhere); 20 failures from one address within a minute throttle that address for the
+rest of the minute (it slows a password spray without shutting a shared office out for long). A successful
+sign-in resets the username's count. The lock is checked before the password is verified, so a locked
+account answers the same whether the password is right or wrong, and locked attempts are not recorded.
+
+No check-then-act: an attempt is checked and recorded as a failure in a short transaction of its own that
+first locks the address's row in ``rate_counters`` (concurrent attempts from one address queue there), and
+only then is the password verified; a right password turns the record into a success. So 30 concurrent
+attempts verify at most 5 passwords.
 """
 
 from __future__ import annotations
@@ -17,14 +23,16 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..db import Database
 from ..errors import EngineError, Unauthenticated
 from ..models import LoginAttempt, Platform, Provider, Region, User
 from ..roles import ROLES
-from . import users
+from . import ratelimits, users
 
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)
 USERNAME_FAILURES = 5
+ADDRESS_WINDOW = timedelta(minutes=1)
 ADDRESS_FAILURES = 20
 UNKNOWN_ADDRESS = "-"
 RETENTION = timedelta(days=90)  # sign-in attempts kept for audit; older ones can lock nothing
@@ -77,63 +85,58 @@ def _minutes(delta: timedelta) -> str:
     return f"{count} minuto" if count == 1 else f"{count} minutos"
 
 
-def _lock_end(failures: list[datetime], limit: int) -> datetime | None:
-    """End of the lock the newest ``limit`` failures (newest first) impose, if they fall within WINDOW."""
-    if len(failures) < limit or failures[0] - failures[limit - 1] >= WINDOW:
+def _lock_end(failures: list[datetime], limit: int, window: timedelta, lock: timedelta) -> datetime | None:
+    """End of the lock the newest ``limit`` failures (newest first) impose, if they fall within ``window``."""
+    if len(failures) < limit or failures[0] - failures[limit - 1] >= window:
         return None
-    return failures[0] + LOCK
+    return failures[0] + lock
 
 
-def _failures(s: Session, column: Any, value: str, since: datetime, limit: int) -> list[datetime]:
-    """Times of the newest failures matching ``column == value`` after ``since``, newest first."""
+def _failures(s: Session, where: Any, since: datetime, limit: int) -> list[datetime]:
+    """Times of the newest failures matching ``where`` after ``since``, newest first."""
     rows = s.execute(
         select(LoginAttempt.at)
-        .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)
+        .where(where, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)
         .order_by(LoginAttempt.at.desc())
         .limit(limit)
     )
     return list(rows.scalars())
 
 
-def _last_success(s: Session, username: str, since: datetime) -> datetime | None:
+def _last_success(s: Session, username: str, remote_addr: str, since: datetime) -> datetime | None:
     return s.execute(
         select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True), LoginAttempt.at > since
+            LoginAttempt.username == username,
+            LoginAttempt.remote_addr == remote_addr,
+            LoginAttempt.succeeded.is_(True),
+            LoginAttempt.at > since,
         )
     ).scalar_one_or_none()
 
 
+def _seconds(delta: timedelta) -> str:
+    count = max(1, math.ceil(delta.total_seconds()))
+    return f"{count} segundo" if count == 1 else f"{count} segundos"
+
+
 def ensure_allowed(s: Session, username: str, remote_addr: str, now: datetime) -> None:
-    """Raise LoginLocked when the username or the address is locked at ``now``."""
+    """Raise LoginLocked when the username is locked from this address, or the address is throttled."""
     horizon = now - WINDOW - LOCK  # older failures can no longer lock anything
-    since = _last_success(s, username, horizon) or horizon
-    end = _lock_end(
-        _failures(s, LoginAttempt.username, username, since, USERNAME_FAILURES), USERNAME_FAILURES
-    )
+    since = _last_success(s, username, remote_addr, horizon) or horizon
+    mine = (LoginAttempt.username == username) & (LoginAttempt.remote_addr == remote_addr)
+    end = _lock_end(_failures(s, mine, since, USERNAME_FAILURES), USERNAME_FAILURES, WINDOW, LOCK)
     if end is not None and now < end:
         raise LoginLocked(
             f"Cuenta bloqueada temporalmente por intentos fallidos; intente en {_minutes(end - now)}.",
             end - now,
         )
-    failures = _failures(s, LoginAttempt.remote_addr, remote_addr, horizon, ADDRESS_FAILURES)
-    end = _lock_end(failures, ADDRESS_FAILURES)
+    recent = _failures(s, LoginAttempt.remote_addr == remote_addr, now - ADDRESS_WINDOW, ADDRESS_FAILURES)
+    end = _lock_end(recent, ADDRESS_FAILURES, ADDRESS_WINDOW, ADDRESS_WINDOW)
     if end is not None and now < end:
         raise LoginLocked(
-            f"Demasiados intentos fallidos desde esta dirección; intente en {_minutes(end - now)}.",
+            f"Demasiados intentos fallidos desde esta dirección; espere {_seconds(end - now)}.",
             end - now,
         )
-
-
-def record_attempt(s: Session, username: str, remote_addr: str, now: datetime, succeeded: bool) -> None:
-    """Store one attempt (values cut to the column sizes: usernames typed at a login form are untrusted)."""
-    s.add(
-        LoginAttempt(
-            username=username[:80],
-            remote_addr=(remote_addr or UNKNOWN_ADDRESS)[:64],
-            at=now,
-            succeeded=succeeded,
-        )
-    )
 
 
 def prune_attempts(s: Session, now: datetime) -> int:
@@ -142,18 +145,38 @@ def prune_attempts(s: Session, now: datetime) -> int:
     return int(getattr(done, "rowcount", 0) or 0)
 
 
-def sign_in(s: Session, username: str, password: str, remote_addr: str, now: datetime) -> Account | None:
-    """Check the lockout, then the password, and record the attempt. None when the credentials are wrong
-    (the caller commits, so the failure counts); raises LoginLocked without looking at the password."""
-    remote_addr = (remote_addr or UNKNOWN_ADDRESS)[:64]
-    ensure_allowed(s, username[:80], remote_addr, now)
+def begin_attempt(s: Session, username: str, remote_addr: str, now: datetime) -> int:
+    """Lock the address's counter row (attempts from one address queue here), check the lockout, and record
+    the attempt as a failure before any password is verified; its id. Raises LoginLocked."""
+    ratelimits.hit(s, f"signin:{remote_addr}", ADDRESS_FAILURES, ADDRESS_WINDOW, now)  # the row lock
+    ensure_allowed(s, username, remote_addr, now)
+    attempt = LoginAttempt(username=username, remote_addr=remote_addr, at=now, succeeded=False)
+    s.add(attempt)
+    s.flush()
+    return attempt.id
+
+
+def finish_attempt(s: Session, attempt_id: int, username: str, password: str) -> Account | None:
+    """Verify the password of a begun attempt; a right one turns the attempt into a success (which resets
+    the username's count). None when the credentials are wrong."""
     try:
         user = users.check_password(s, username, password)
     except Unauthenticated:
-        record_attempt(s, username, remote_addr, now, succeeded=False)
         return None
-    record_attempt(s, username, remote_addr, now, succeeded=True)
+    attempt = s.get(LoginAttempt, attempt_id)
+    if attempt is not None:
+        attempt.succeeded = True
     return _account(s, user)
+
+
+def sign_in(db: Database, username: str, password: str, remote_addr: str, now: datetime) -> Account | None:
+    """Check the lockout and record the attempt (committed at once), then verify the password. None when
+    the credentials are wrong; raises LoginLocked without looking at the password."""
+    username, remote_addr = username[:80], (remote_addr or UNKNOWN_ADDRESS)[:64]
+    with db.writing() as s:
+        attempt_id = begin_attempt(s, username, remote_addr, now)
+    with db.writing() as s:
+        return finish_attempt(s, attempt_id, username, password)
 
 
 def _account(s: Session, user: User) -> Account:

@@ -1,10 +1,12 @@
-"""Staff accounts and API tokens (argon2 password hashes; only a token's SHA-256 is stored)."""
+"""Staff accounts and API tokens (argon2 password hashes; only a token's SHA-256 is stored; tokens expire,
+can be revoked, and record when they were last used)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access import Actor
+from ..db import Database
 from ..errors import EngineError, NotFound, Unauthenticated
 from ..models import ApiToken, Platform, Region, User
 from ..roles import ROLES
@@ -19,6 +22,9 @@ from . import providers
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 8
+TOKEN_DAYS = 90  # default life of an API token
+MAX_TOKEN_DAYS = 730
+USE_RESOLUTION = timedelta(minutes=5)  # last use is written at most this often (a write per call would queue)
 
 
 class UserInvalid(EngineError):
@@ -132,23 +138,110 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(s: Session, username: str, now: datetime) -> str:
-    """A new bearer token for the user, shown once."""
+@dataclass(frozen=True)
+class TokenView:
+    """One API token as its owner's administrators see it (never the token itself)."""
+
+    id: int
+    username: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    def state(self, now: datetime) -> str:
+        """vigente, revocado or vencido."""
+        if self.revoked_at is not None:
+            return "revocado"
+        return "vencido" if self.expires_at <= now else "vigente"
+
+
+def _user_named(s: Session, username: str) -> User:
     user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         raise NotFound(f"el usuario '{username}' no existe")
+    return user
+
+
+def create_token(s: Session, username: str, now: datetime, days: int = TOKEN_DAYS) -> str:
+    """A new bearer token for the user valid ``days`` days, shown once."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise UserInvalid(f"la vigencia de un token va de 1 a {MAX_TOKEN_DAYS} días")
+    user = _user_named(s, username)
     token = "vt_" + secrets.token_urlsafe(32)
-    s.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now, revoked=False))
+    s.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=_digest(token),
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+            revoked=False,
+        )
+    )
     return token
 
 
-def user_for_token(s: Session, token: str) -> User:
-    """The active user owning a non-revoked token; Unauthenticated otherwise."""
-    row = s.execute(
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False), User.active.is_(True))
-    ).scalar_one_or_none()
+def _view(token: ApiToken, username: str) -> TokenView:
+    return TokenView(
+        token.id, username, token.created_at, token.expires_at, token.revoked_at, token.last_used_at
+    )
+
+
+def list_tokens(s: Session, username: str) -> list[TokenView]:
+    """The user's tokens, newest first."""
+    user = _user_named(s, username)
+    rows = s.execute(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc()))
+    return [_view(t, user.username) for t in rows.scalars()]
+
+
+def revoke_token(s: Session, token_id: int, now: datetime) -> TokenView:
+    """Revoke one token by its id (at once, in every process); revoking it again changes nothing."""
+    row = s.get(ApiToken, token_id)
     if row is None:
+        raise NotFound(f"no existe el token {token_id}")
+    if not row.revoked:
+        row.revoked, row.revoked_at = True, now
+    owner = s.get(User, row.user_id)
+    return _view(row, owner.username if owner else "")
+
+
+def revoke_user_tokens(s: Session, username: str, now: datetime) -> int:
+    """Revoke every live token of the user; how many were revoked."""
+    user = _user_named(s, username)
+    rows = s.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False)))
+    count = 0
+    for row in rows.scalars():
+        row.revoked, row.revoked_at, count = True, now, count + 1
+    return count
+
+
+def _token_row(s: Session, token: str, now: datetime) -> tuple[User, ApiToken]:
+    found = s.execute(
+        select(User, ApiToken)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(token), User.active.is_(True))
+    ).one_or_none()
+    if found is None or found[1].revoked:
         raise Unauthenticated("token inválido o revocado")
-    return row
+    if found[1].expires_at <= now:
+        raise Unauthenticated("el token venció: pida uno nuevo a un administrador")
+    return found[0], found[1]
+
+
+def user_for_token(s: Session, token: str, now: datetime) -> User:
+    """The active user owning a live token (not revoked, not expired); Unauthenticated otherwise."""
+    return _token_row(s, token, now)[0]
+
+
+def authenticate_token(db: Database, token: str, now: datetime) -> User:
+    """``user_for_token`` in a read transaction, then the token's last use recorded when it is older than
+    USE_RESOLUTION (a short write of its own, so API reads do not queue behind each other)."""
+    with db.reading() as s:
+        user, row = _token_row(s, token, now)
+        token_id, last = row.id, row.last_used_at
+    if last is None or now - last >= USE_RESOLUTION:
+        with db.writing() as s:
+            used = s.get(ApiToken, token_id)
+            if used is not None:
+                used.last_used_at = now
+    return user

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from engine import mail
 from tests.conftest import ROOT, prepare, require
@@ -131,7 +131,8 @@ def new_context(browser: Browser, base_url: str, **options: Any) -> BrowserConte
 
 @pytest.fixture
 def open_page(browser: Browser, live_server: str) -> Iterator[Callable[[], Page]]:
-    """A page in a fresh browser context (its own cookies: one person each); a script error fails the test."""
+    """A page in a fresh browser context (its own cookies: one person each); a script error or a CSP
+    violation fails the test."""
     opened: list[BrowserContext] = []
     script_errors: list[str] = []
 
@@ -140,12 +141,19 @@ def open_page(browser: Browser, live_server: str) -> Iterator[Callable[[], Page]
         opened.append(context)
         new_page = context.new_page()
         new_page.on("pageerror", lambda err: script_errors.append(f"{new_page.url}: {err}"))
+        new_page.on("console", lambda msg: _csp_violation(msg, new_page, script_errors))
         return new_page
 
     yield open_one
     for context in opened:
         context.close()
     assert not script_errors, f"errores de JavaScript en las páginas: {script_errors}"
+
+
+def _csp_violation(msg: ConsoleMessage, page: Page, errors: list[str]) -> None:
+    """What the Content-Security-Policy (web/security.py) blocked is a defect like a script error."""
+    if "Content Security Policy" in msg.text:
+        errors.append(f"{page.url}: {msg.text}")
 
 
 @pytest.fixture

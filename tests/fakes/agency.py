@@ -1,6 +1,7 @@
 """A fake partner agency: a real HTTP server on loopback that receives signed derivations and calls back the
-app's real HTTP server with acknowledgements and answers. It can be told to fail (HTTP 500), hang past the
-client's timeout, answer twice, or sign its callbacks with a wrong secret."""
+app's real HTTP server with acknowledgements and answers, signed as docs/integrators.md says (derivation id,
+timestamp and body). It can be told to fail (HTTP 500), hang past the client's timeout, answer twice, sign
+with a wrong secret, sign at another time, or send a body captured from another derivation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import hmac
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -40,6 +43,7 @@ class FakeAgency:
     hang: bool = False  # hold the request until released (the client times out)
     received: list[Received] = field(default_factory=list)
     attempts: int = 0
+    clock: Callable[[], datetime] | None = None  # the app's clock when a test moves it (else real time)
     _release: threading.Event = field(default_factory=threading.Event)
     _server: Any = None
 
@@ -92,19 +96,32 @@ class FakeAgency:
 
     # --- callbacks to the app ---
 
+    def signed(
+        self, derivation_id: str, body: bytes, secret: str | None = None, at: datetime | None = None
+    ) -> dict[str, str]:
+        """The headers of a callback for ``derivation_id``: timestamp and signature of id, time and body."""
+        when = at or (self.clock() if self.clock else datetime.now().astimezone())
+        stamp = str(int(when.timestamp()))
+        signed = f"{derivation_id}.{stamp}.".encode() + body
+        signature = "sha256=" + hmac.new((secret or self.secret).encode(), signed, hashlib.sha256).hexdigest()
+        return {
+            "Content-Type": "application/json",
+            "X-Ventanilla-Signature": signature,
+            "X-Ventanilla-Timestamp": stamp,
+        }
+
+    def post(self, derivation_id: str, body: bytes, headers: dict[str, str]) -> requests.Response:
+        """POST raw bytes with these headers to the derivation's callback URL (replays, forgeries)."""
+        url = f"{self.app_url}/api/v1/derivations/{derivation_id}/events"
+        return requests.post(url, data=body, headers=headers, timeout=30)
+
     def call_back(
-        self, derivation_id: str, event: dict[str, Any], secret: str | None = None
+        self, derivation_id: str, event: dict[str, Any], secret: str | None = None, at: datetime | None = None
     ) -> requests.Response:
-        """POST one event, signed with our secret (or ``secret`` to forge a bad signature)."""
-        body = json.dumps(event).encode()
-        key = (secret or self.secret).encode()
-        signature = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
-        return requests.post(
-            f"{self.app_url}/api/v1/derivations/{derivation_id}/events",
-            data=body,
-            headers={"Content-Type": "application/json", "X-Ventanilla-Signature": signature},
-            timeout=30,
-        )
+        """POST one event of ``derivation_id`` (named in the body), signed with our secret now (or ``secret``
+        to forge a bad signature, ``at`` to sign at another time)."""
+        body = json.dumps({"derivation_id": derivation_id, **event}).encode()
+        return self.post(derivation_id, body, self.signed(derivation_id, body, secret, at))
 
     def acknowledge(self, derivation_id: str, event_id: str | None = None) -> requests.Response:
         event = {

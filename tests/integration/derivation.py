@@ -38,7 +38,7 @@ class Live:
 
     def token(self, username: str) -> dict[str, str]:
         with self.sys.db.writing() as s:
-            return {"Authorization": f"Bearer {users.create_token(s, username, PUBLISHED_AT)}"}
+            return {"Authorization": f"Bearer {users.create_token(s, username, self.clock.now)}"}
 
 
 def serve(database_url: str, clock: Clock, content: Path = ROOT) -> Iterator[Live]:
@@ -63,7 +63,7 @@ def serve(database_url: str, clock: Clock, content: Path = ROOT) -> Iterator[Liv
 
 def wire_agency(live: Live, code: str = "SEC", **fields: Any) -> FakeAgency:
     """Start a fake agency and point the registry entry ``code`` at it (web service, known secret)."""
-    agency = FakeAgency(secret=SECRET, app_url=live.url).start()
+    agency = FakeAgency(secret=SECRET, app_url=live.url, clock=live.clock).start()
     with live.sys.db.writing() as s:
         row = s.get(Agency, code)
         assert row is not None

@@ -47,7 +47,7 @@ def ventanilla(database_url: str, *args: str) -> subprocess.CompletedProcess[str
 
 
 def test_a_new_agency_with_its_own_bpmn_needs_no_python(live: Live, database_url: str) -> None:
-    fake = FakeAgency(secret=SECRET, app_url=live.url).start()
+    fake = FakeAgency(secret=SECRET, app_url=live.url, clock=live.clock).start()
     try:
         added = ventanilla(
             database_url,

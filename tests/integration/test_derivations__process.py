@@ -14,7 +14,6 @@ from engine.clock import CHILE
 from engine.errors import ScriptFailed
 from engine.models import Agency, Derivation
 from engine.services import derivation_callbacks
-from engine.services.derivation_outbox import sign
 from engine.services.timers import fire_due_timers
 from engine.system import System
 from tests.conftest import Clock, complaint
@@ -33,12 +32,14 @@ def _webservice(sys_: System, code: str = "SUBTEL") -> None:
 
 
 def _callback(sys_: System, scn: Scenario, event: dict[str, object]) -> derivation_callbacks.CallbackResult:
-    body = json.dumps(event).encode()
     with sys_.db.writing() as s:
         d = s.execute(select(Derivation).where(Derivation.case_id == scn.case().id)).scalars().all()[-1]
-        return derivation_callbacks.receive_event(
-            s, sys_.store, d.id, body, sign(SECRET, body), None, scn.clock.now
+        body = json.dumps({**event, "derivation_id": d.id}).encode()
+        stamp = str(int(scn.clock.now.timestamp()))
+        auth = derivation_callbacks.Credentials(
+            derivation_callbacks.sign_callback(SECRET, d.id, stamp, body), stamp
         )
+        return derivation_callbacks.receive_event(s, sys_.store, d.id, body, auth, scn.clock.now)
 
 
 def test_a_reclamo_is_derived_instead_of_forwarded(sys_: System, clock: Clock) -> None:

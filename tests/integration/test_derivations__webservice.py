@@ -4,13 +4,13 @@ derivation to a fake agency, which calls back the app's real server with its ack
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 import requests
 
-from engine.services.derivation_outbox import sign
 from tests.conftest import Clock
 from tests.fakes.agency import FakeAgency
 from tests.integration.derivation import (
@@ -175,12 +175,7 @@ def test_bad_signature_is_refused_and_changes_nothing(live: Live, agency: FakeAg
     )
     assert unsigned.status_code == 401
     garbage = b"{not json"
-    bad_body = requests.post(
-        f"{live.url}/api/v1/derivations/{derivation.id}/events",
-        data=garbage,
-        headers={"X-Ventanilla-Signature": sign(agency.secret, garbage)},
-        timeout=30,
-    )
+    bad_body = agency.post(derivation.id, garbage, agency.signed(derivation.id, garbage))
     assert bad_body.status_code == 400
     assert snapshot(live.sys, scn.folio) == before and derivation_of(live, scn).status == "sent"
 
@@ -195,12 +190,15 @@ def test_integrator_token_bound_to_the_agency_may_call_back(live: Live, agency: 
     derivation = derivation_of(live, scn)
     url = f"{live.url}/api/v1/derivations/{derivation.id}/events"
     event = {
+        "derivation_id": derivation.id,
         "event_id": "t-1",
         "type": "answered",
         "result": "returned",
         "reason": "No es materia de la SEC.",
     }
     assert requests.post(url, json=event, headers=live.token("sup13"), timeout=30).status_code == 401
+    other = {**event, "derivation_id": "otra-derivacion"}  # the token's holder too names the URL's derivation
+    assert requests.post(url, json=other, headers=live.token("integra"), timeout=30).status_code == 400
     assert requests.post(url, json=event, headers=live.token("integra"), timeout=30).status_code == 200
     case = scn.case()
     assert case.status == "open" and case.stage == "consulta"  # returned to the platform, new plazo
@@ -217,3 +215,28 @@ def test_a_hanging_agency_times_out_and_is_retried(live: Live, agency: FakeAgenc
     agency.release()
     derivation = derivation_of(live, scn)
     assert "sin respuesta" in (delivery_of(live, derivation.id).last_error or "")
+
+
+def test_a_callback_captured_from_one_derivation_is_refused_on_another(
+    live: Live, agency: FakeAgency
+) -> None:
+    """Replay: a signed "resuelto" of derivation A, sent to derivation B of the same agency, is refused;
+    so is a body naming another derivation than its URL, and one signed more than 5 minutes ago."""
+    first, second = derived_consulta(live), derived_consulta(live)
+    live.send()
+    a, b = derivation_of(live, first), derivation_of(live, second)
+    before = snapshot(live.sys, second.folio)
+    answer = {"event_id": "r-1", "type": "answered", "result": "resolved", "text": "Resuelto por la SEC."}
+    body = json.dumps({"derivation_id": a.id, **answer}).encode()
+    captured = agency.signed(a.id, body)
+    replayed = agency.post(b.id, body, captured)
+    assert replayed.status_code == 401 and "no corresponde a esta derivación" in replayed.json()["detail"]
+    resigned = agency.post(b.id, body, agency.signed(b.id, body))  # even signed for B, the body says A
+    assert resigned.status_code == 400 and "derivation_id" in resigned.json()["detail"]
+    stale = agency.call_back(b.id, answer, at=live.clock.now - timedelta(minutes=6))
+    assert stale.status_code == 401 and "5 minutos" in stale.json()["detail"]
+    unstamped = agency.post(b.id, body, {**captured, "X-Ventanilla-Timestamp": ""})
+    assert unstamped.status_code == 401
+    assert snapshot(live.sys, second.folio) == before and derivation_of(live, second).status == "sent"
+    assert agency.post(a.id, body, captured).json()["result"] == "accepted"  # where it belongs, it works
+    assert derivation_of(live, first).status == "answered" and derivation_of(live, second).status == "sent"

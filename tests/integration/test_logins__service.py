@@ -38,8 +38,7 @@ def hasher(monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingHasher]:
 
 
 def _sign_in(sys_: system.System, username: str, password: str, at: datetime = NOW) -> Any:
-    with sys_.db.writing() as s:
-        return logins.sign_in(s, username, password, "10.0.0.1", at)
+    return logins.sign_in(sys_.db, username, password, "10.0.0.1", at)
 
 
 def test_an_unknown_username_costs_one_password_check_like_a_known_one(

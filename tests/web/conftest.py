@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from engine.clock import utcnow
 from engine.services import users
 from tests.conftest import STAFF, complaint, prepare
-from web import create_app
+from web import create_app, security
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def live_server(app: Flask) -> Iterator[str]:
     """The app on a real HTTP server (waitress) on a loopback port, for concurrency over the wire."""
     from waitress.server import create_server
 
-    server: Any = create_server(app, host="127.0.0.1", port=0, threads=12)
+    server: Any = create_server(app, host="127.0.0.1", port=0, threads=12, ident=security.SERVER_IDENT)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

@@ -22,7 +22,7 @@ from werkzeug.test import TestResponse
 from engine import mail
 from engine.clock import utcnow
 from engine.models import Agency, Case, Derivation, DerivationEvent, DraftFile, HumanTask
-from engine.services import derivation_outbox
+from engine.services import derivation_callbacks, derivation_outbox
 from tests.conftest import ACTORS, complaint
 from tests.integration.helpers import complete, only_task, open_case, snapshot
 from tests.smtp import REFUSED_DOMAIN, Inbox, free_port
@@ -207,10 +207,14 @@ def test_a_signed_callback_with_nul_or_deep_json_is_refused_and_nothing_is_recor
         derivation_id = s.execute(select(Derivation.id)).scalar_one()
     before = snapshot(sys_, folio)
     nul = json.dumps({"event_id": "acuse\x00-1", "type": "acknowledged"}).encode()
+    stamp = str(int(app.config["CLOCK"]().timestamp()))
     for body, words in [(nul, "«event_id» contiene el carácter nulo"), (DEEP.encode(), "anida más de 64")]:
         headers = {
             "Content-Type": "text/plain",
-            derivation_outbox.SIGNATURE_HEADER: derivation_outbox.sign(SECRET, body),
+            derivation_outbox.SIGNATURE_HEADER: derivation_callbacks.sign_callback(
+                SECRET, derivation_id, stamp, body
+            ),
+            derivation_callbacks.TIMESTAMP_HEADER: stamp,
         }
         resp = client.post(f"/api/v1/derivations/{derivation_id}/events", data=body, headers=headers)
         refused(resp, 400, words)

@@ -9,9 +9,11 @@ import zipfile
 from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select, update
 
 from engine.clock import utcnow
 from engine.letters import docx_text
+from engine.models import Case, LogEntry, User
 from engine.services import cases
 from tests.conftest import ACTORS, complaint
 from tests.web.conftest import bearer
@@ -102,14 +104,29 @@ def test_inspect_flags_placeholders_no_case_can_fill(client: FlaskClient, tokens
 
 
 def test_preview_a_template_with_a_real_case(app: Flask, client: FlaskClient, tokens: dict[str, str]) -> None:
+    """Only on a case of the previewer's region (an analyst without one previews no one's data), logged."""
     sys_ = app.extensions["ventanilla"]
     with sys_.db.writing() as s:
         folio = cases.open_case(s, sys_.store, complaint(), ACTORS["eje13"], utcnow()).folio
+    preview = f"{WB}/templates/traslado_proveedor/preview?folio={folio}"
+    refused = client.get(preview, headers=bearer(tokens["analista"]))
+    assert refused.status_code == 404 and "a su alcance" in refused.get_json()["detail"]
+    with sys_.db.writing() as s:
+        s.execute(update(User).where(User.username == "integ").values(region_code="13"))
     token = tokens["integ"]
-    resp = client.get(f"{WB}/templates/traslado_proveedor/preview?folio={folio}", headers=bearer(token))
+    resp = client.get(preview, headers=bearer(token))
     assert resp.status_code == 200, resp.get_json()
     text = docx_text(resp.get_data())
     assert folio in text and "Tienda Demo Ltda." in text
+    with sys_.db.reading() as s:
+        logged = s.execute(
+            select(LogEntry.actor, LogEntry.summary)
+            .join(Case, Case.id == LogEntry.case_id)
+            .where(Case.folio == folio, LogEntry.event == "letter_preview")
+        ).all()
+    assert [tuple(row) for row in logged] == [
+        ("integ", "Vista previa de la plantilla «traslado_proveedor» con los datos del caso")
+    ]
     missing = client.get(f"{WB}/templates/traslado_proveedor/preview?folio=2099-1", headers=bearer(token))
     assert missing.status_code == 404
     assert (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from pydantic import Field
 from typing_extensions import TypedDict
 
@@ -15,6 +15,7 @@ from .. import context
 from ..ratelimit import RateLimiter
 from .common import NOT_FOUND, STAFF, Channel, Kind, Text, TooManyRequests, bp, json_response
 from .contract import INVALID, Content, Input, Query, Refusal, json_object, operation
+from .idempotency import KeyHeader, idempotent, remember
 
 
 class CaseCreate(TypedDict, total=False):
@@ -35,17 +36,25 @@ class CaseCreate(TypedDict, total=False):
 @bp.post("/v1/cases")
 @operation(
     "Registrar un caso",
-    {201: (cases.CaseSummary, "Caso creado con su folio"), 404: NOT_FOUND, 422: INVALID},
+    {
+        201: (cases.CaseSummary, "Caso creado con su folio (o el mismo, si se repite la Idempotency-Key)"),
+        404: NOT_FOUND,
+        409: "Otra solicitud con la misma Idempotency-Key está en curso",
+        422: INVALID + ", o Idempotency-Key ya usada con otro cuerpo",
+    },
     auth=STAFF,
     body=Content(("application/json",), CaseCreate),
+    headers=KeyHeader,
 )
+@idempotent
 def create_case(actor: Actor) -> Response:
     data = json_object()
     process = str(data.pop("process", cases.DEFAULT_PROCESS))
     with context.system().db.writing() as s:
         summary = cases.open_case(s, context.system().store, data, actor, context.now(), process_id=process)
-    resp = json_response(summary, 201)
-    resp.headers["Location"] = url_for("api.get_case", folio=summary.folio)
+        resp = json_response(summary, 201)
+        resp.headers["Location"] = url_for("api.get_case", folio=summary.folio)
+        remember(s, resp)  # the key is kept with the case, or neither is
     return resp
 
 
@@ -105,12 +114,7 @@ def transfer_case(folio: str, actor: Actor, body: Transfer) -> Response:
     return json_response(summary)
 
 
-_limiters: dict[int, RateLimiter] = {}
-
-
-def _limiter() -> RateLimiter:
-    per_minute = int(current_app.config["STATUS_LOOKUPS_PER_MINUTE"])
-    return _limiters.setdefault(id(current_app._get_current_object()), RateLimiter(per_minute))  # type: ignore[attr-defined]
+STATUS_LOOKUPS = RateLimiter("estado-api", "STATUS_LOOKUPS_PER_MINUTE")
 
 
 class StatusLookup(Query):
@@ -128,7 +132,7 @@ class StatusLookup(Query):
 )
 def public_status(query: StatusLookup) -> Response:
     """Estado de su caso: public, no token, rate-limited per client address."""
-    if not _limiter().allow(request.remote_addr or "?"):
+    if not STATUS_LOOKUPS.allow(request.remote_addr or "?"):
         raise TooManyRequests("demasiadas consultas de estado desde su conexión; espere un minuto")
     with context.system().db.writing() as s:
         return json_response(cases.public_status(s, query.folio.strip(), query.rut.strip(), context.now()))

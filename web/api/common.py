@@ -57,9 +57,8 @@ def staff_actor() -> Actor:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("falta el encabezado Authorization: Bearer <token>")
     channel = _channel()
-    with context.system().db.reading() as s:
-        user = users.user_for_token(s, token.strip())
-        return users.actor_of(user, channel=channel)
+    user = users.authenticate_token(context.system().db, token.strip(), context.now())
+    return users.actor_of(user, channel=channel)
 
 
 def _channel() -> str | None:

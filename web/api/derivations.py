@@ -24,16 +24,22 @@ def _token_user() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    with context.system().db.reading() as s:
-        user = users.user_for_token(s, token.strip())
-        return user.username if user.role == "integrador" else None
+    user = users.authenticate_token(context.system().db, token.strip(), context.now())
+    return user.username if user.role == "integrador" else None
 
 
 class Signature(BaseModel):
     signature: str | None = Field(
         None,
         alias="X-Ventanilla-Signature",  # derivation_outbox.SIGNATURE_HEADER
-        description="sha256=<hex>: HMAC-SHA256 del cuerpo exacto con el secreto de la institución",
+        description="sha256=<hex>: HMAC-SHA256 de '<id de la derivación>.<timestamp>.' seguido del cuerpo "
+        "exacto, con el secreto de la institución",
+    )
+    timestamp: str | None = Field(
+        None,
+        alias="X-Ventanilla-Timestamp",  # derivation_callbacks.TIMESTAMP_HEADER
+        pattern=r"^[0-9]{1,12}$",
+        description="segundos Unix del momento de la firma (se acepta hasta 5 minutos de diferencia)",
     )
 
 
@@ -50,6 +56,7 @@ class EventFile(TypedDict):
 
 
 class _Event(TypedDict):
+    derivation_id: Annotated[str, Field(description="la derivación de la URL: un evento no sirve para otra")]
     event_id: EventId
     reference: NotRequired[Reference]
 
@@ -88,8 +95,9 @@ class Returned(_Answer):
 DerivationEvent = Annotated[
     Acknowledged | Resolved | Returned,
     Field(
-        description="Acuse o respuesta de una institución. Firme el cuerpo exacto con HMAC-SHA256 y el "
-        "secreto compartido: X-Ventanilla-Signature: sha256=<hex>. event_id es único por evento: reenviar "
+        description="Acuse o respuesta de una institución. Firme '<id de la derivación>.<timestamp>.' "
+        "seguido del cuerpo exacto con HMAC-SHA256 y el secreto compartido: X-Ventanilla-Signature: "
+        "sha256=<hex>, X-Ventanilla-Timestamp: <segundos Unix>. event_id es único por evento: reenviar "
         "el mismo evento no tiene un segundo efecto."
     ),
 ]
@@ -108,18 +116,23 @@ DerivationEvent = Annotated[
     body=Content(("application/json",), DerivationEvent),
     headers=Signature,
     security=({}, {"bearer": []}),
-    description="Autenticación: firma X-Ventanilla-Signature (HMAC-SHA256 del cuerpo con el secreto del "
-    "registro) o el token Bearer de la cuenta integradora asociada a la institución.",
+    description="Autenticación: firma X-Ventanilla-Signature (HMAC-SHA256 de la derivación, la hora "
+    "X-Ventanilla-Timestamp y el cuerpo, con el secreto del registro) o el token Bearer de la cuenta "
+    "integradora asociada a la institución. El cuerpo indica su derivation_id, que debe ser el de la URL.",
 )
 def derivation_event(derivation_id: str) -> Response:
     """An agency's acknowledgement or answer. 200 accepted or already received (same event id); 400, 401,
     404, 409 as problem+json and nothing changes."""
     body = request.get_data(cache=False)
     signature = request.headers.get(derivation_outbox.SIGNATURE_HEADER)
-    token_user = None if signature is not None else _token_user()
+    auth = derivation_callbacks.Credentials(
+        signature,
+        request.headers.get(derivation_callbacks.TIMESTAMP_HEADER),
+        None if signature is not None else _token_user(),
+    )
     system = context.system()
     result = derivation_callbacks.receive_event_once(
-        system.db, system.store, derivation_id, body, signature, token_user, context.now()
+        system.db, system.store, derivation_id, body, auth, context.now()
     )
     return json_response(result)
 

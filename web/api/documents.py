@@ -14,6 +14,7 @@ from engine.services import attachments, documents
 from .. import context, uploads
 from .common import NOT_FOUND, STAFF, bp, json_response
 from .contract import BadRequest, Content, Input, Reply, operation
+from .idempotency import KeyHeader, idempotent, remember
 
 uploads.allow_uploads(bp, "api.upload_attachment")
 
@@ -47,14 +48,18 @@ class LetterChoice(Input):
     {201: (documents.DocumentView, "Carta generada"), 404: NOT_FOUND, 422: "La carta no se pudo generar"},
     auth=STAFF,
     body=LetterChoice,
+    headers=KeyHeader,
 )
+@idempotent
 def generate_document(folio: str, actor: Actor, body: LetterChoice) -> Response:
     """(Re)generate one of the case's letters now, from the case's current data."""
     with context.system().db.writing() as s:
         view = documents.generate_for_case(
             s, context.system().store, folio, body.letter, actor, context.now()
         )
-    return json_response(view, 201)
+        resp = json_response(view, 201)
+        remember(s, resp)
+    return resp
 
 
 class DocumentFile(Input):
@@ -128,7 +133,9 @@ class FileField(Input):
     },
     auth=STAFF,
     body=Content(("multipart/form-data",), FileField),
+    headers=KeyHeader,
 )
+@idempotent
 def upload_attachment(folio: str, actor: Actor) -> Response:
     """Attach one file (multipart/form-data, field "file"); its id then goes in a task form's file field."""
     storage = request.files.get("file")
@@ -137,8 +144,9 @@ def upload_attachment(folio: str, actor: Actor) -> Response:
     with context.system().db.writing() as s:
         upload = uploads.read_upload(storage)
         view = attachments.add_to_case(s, folio, upload, actor, context.now())
-    resp = json_response(view, 201)
-    resp.headers["Location"] = url_for("api.download_attachment", attachment_id=view.id)
+        resp = json_response(view, 201)
+        resp.headers["Location"] = url_for("api.download_attachment", attachment_id=view.id)
+        remember(s, resp)
     return resp
 
 

@@ -8,6 +8,7 @@ from flask import Response
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from engine.services import citizens
 from engine.services.citizens import feedback, intake
 
 from .. import context
@@ -87,5 +88,5 @@ def give_feedback() -> Response:
     data.pop("channel", None)
     system = context.system()
     with system.db.writing() as s:
-        found = feedback.register(s, system.store, data, intake.CITIZEN, "web", context.now())
+        found = feedback.register(s, system.store, data, citizens.CITIZEN, "web", context.now())
     return json_response(found, 201)

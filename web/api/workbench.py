@@ -20,6 +20,7 @@ from .. import context
 from ..auth import csrf, current_account, current_actor
 from .common import RowId, Text, json_response
 from .contract import Auth, BadRequest, Content, Input, Reply, operation
+from .idempotency import KeyHeader, idempotent, remember
 
 bp = Blueprint("workbench_api", __name__, url_prefix="/api/v1/workbench")
 WORKBENCH_ROLES = frozenset({"analista", "integrador"})
@@ -32,8 +33,7 @@ def workbench_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        with context.system().db.reading() as s:
-            actor = users.actor_of(users.user_for_token(s, token.strip()))
+        actor = users.actor_of(users.authenticate_token(context.system().db, token.strip(), context.now()))
     elif current_account() is not None:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
@@ -167,11 +167,15 @@ class Publication(Input):
     auth=ANALYST,
     body=Publication,
     body_required=False,
+    headers=KeyHeader,
 )
+@idempotent
 def publish(actor: Actor, body: Publication) -> Response:
     with context.system().db.writing() as s:
         published = publishing.publish_draft(s, actor.username, body.note, context.now())
-    return json_response(published, 201)
+        resp = json_response(published, 201)
+        remember(s, resp)
+    return resp
 
 
 @bp.post("/draft/merge")
@@ -217,11 +221,15 @@ class Restoration(Input):
     {201: publishing.Published, 404: UNKNOWN_VERSION, 409: "Esa versión ya es la vigente"},
     auth=ANALYST,
     body=Restoration,
+    headers=KeyHeader,
 )
+@idempotent
 def restore(version_id: int, actor: Actor, body: Restoration) -> Response:
     with context.system().db.writing() as s:
         published = publishing.restore_version(s, version_id, actor.username, body.note, context.now())
-    return json_response(published, 201)
+        resp = json_response(published, 201)
+        remember(s, resp)
+    return resp
 
 
 @bp.get("/versions")

@@ -150,7 +150,7 @@ class CaseChoice(Query):
 
 @bp.get("/templates/<letter_id>/preview")
 @operation(
-    "La plantilla del borrador completada con los datos de un caso (.docx)",
+    "La plantilla del borrador con los datos de un caso a su alcance (.docx; queda en la bitácora)",
     {
         200: Reply("La carta de prueba (.docx)", media=MIME_DOCX),
         404: "No existe la plantilla o el caso",
@@ -164,7 +164,9 @@ def preview_template(letter_id: str, actor: Actor, query: CaseChoice) -> Respons
     folio, path = query.folio.strip(), f"letter_templates/{letter_id}.docx"
     with context.system().db.writing() as s:
         template = drafts.read_file(s, actor.username, path, context.now())[1]
-        body = tools.preview_letter(s, context.system().store, template, folio, actor, context.now())
+        body = tools.preview_letter(
+            s, context.system().store, template, folio, actor, context.now(), letter_id
+        )
     resp = Response(body, mimetype=MIME_DOCX)
     resp.headers["Content-Disposition"] = f'attachment; filename="{folio}-{letter_id}-prueba.docx"'
     return resp

@@ -10,7 +10,7 @@ from flask import Flask
 
 from engine import mailcatcher, pdf, scheduler
 
-from .. import config, requestlog
+from .. import config, requestlog, security
 from . import common
 
 CLOCK_HELP = (
@@ -45,7 +45,7 @@ def run(host: str, port: int, threads: int, clock_text: str | None) -> None:
         click.echo(f"Correo de desarrollo: lo enviado se ve en http://{host}:{port}/correo")
     click.echo(f"Ventanilla en http://{host}:{port}/  (Ctrl+C para detener)")
     try:
-        serve(app, host=host, port=port, threads=threads)
+        serve(app, host=host, port=port, threads=threads, ident=security.SERVER_IDENT)
     finally:
         if catcher:
             catcher.stop()

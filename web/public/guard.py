@@ -20,7 +20,7 @@ LETTER_HOURS = 24
 TOO_FAST = "El formulario se envió demasiado rápido. Revise sus datos y vuelva a enviarlo."
 REFUSED = "No pudimos recibir el formulario. Vuelva a intentarlo."
 LIMITED = "Recibimos demasiadas solicitudes desde su conexión. Espere un minuto y vuelva a intentarlo."
-_limiters: dict[tuple[int, str], RateLimiter] = {}
+_limiters: dict[str, RateLimiter] = {}
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:
@@ -65,11 +65,12 @@ def bot_problem() -> str | None:
 
 
 def allowed(purpose: str) -> bool:
-    """Whether this address may still use ``purpose`` (intake, status, feedback) this minute."""
-    per_minute = int(current_app.config[f"PUBLIC_{purpose.upper()}_PER_MINUTE"])
-    key = (id(current_app._get_current_object()), purpose)  # type: ignore[attr-defined]
-    limiter = _limiters.setdefault(key, RateLimiter(per_minute))
-    return limiter.allow(f"{purpose}:{request.remote_addr or '?'}")
+    """Whether this address may still use ``purpose`` (intake, status, feedback) this minute: counted in the
+    database, so every process and restart shares the allowance."""
+    limiter = _limiters.setdefault(
+        purpose, RateLimiter(f"public-{purpose}", f"PUBLIC_{purpose.upper()}_PER_MINUTE")
+    )
+    return limiter.allow(request.remote_addr or "?")
 
 
 def private(resp: Response) -> Response:

@@ -8,7 +8,8 @@ from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engine.errors import FormInvalid
-from engine.services.citizens import feedback, intake
+from engine.services import citizens
+from engine.services.citizens import feedback
 from engine.services.intake_options import intake_options
 
 from .. import context, formrender
@@ -59,7 +60,7 @@ def submit() -> ResponseReturnValue:
         if errors:
             raise FormInvalid([])
         with system.db.writing() as s:
-            done = feedback.register(s, system.store, data, intake.CITIZEN, "web", context.now())
+            done = feedback.register(s, system.store, data, citizens.CITIZEN, "web", context.now())
     except FormInvalid as err:
         shown = {**formrender.errors_by_field(err), **errors}
         return page(posted, shown, "Revise los campos marcados.", http_status=422)

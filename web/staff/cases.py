@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from engine import bpmn_layout
-from engine.errors import EngineError, FormInvalid, NotFound
+from engine.errors import EngineError, Forbidden, FormInvalid, NotFound
 from engine.labels import CHANNELS, STAGES, STATUSES
 from engine.services import (
     attachments,
@@ -129,7 +129,7 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
         errors = uploads.refused_errors(task.form, files, data, errors)
         flash("Revise los campos marcados.", "error")
         return _page(folio, {task_id: (posted, errors)}, status=422)
-    except NotFound:
+    except (NotFound, Forbidden):  # not in scope, or a role that may not act: no page to stay on
         raise
     except EngineError as err:  # taken by someone else, completed meanwhile, four eyes: say it, stay here
         flash(f"No se completó «{task.name}»: {err.detail}.", "error")

@@ -14,7 +14,7 @@ from engine.services import agencies, derivation_changes, derivation_outbox
 
 from .. import context
 from ..auth import current_actor, roles_required
-from .roles import CASE_HANDLERS, INCIDENT_ROLES, REGISTRY_EDITORS
+from .roles import CASE_HANDLERS, INCIDENT_RETRIERS, INCIDENT_ROLES, REGISTRY_EDITORS
 
 bp = Blueprint("derivations", __name__)
 FIELDS = (
@@ -137,7 +137,7 @@ def incidents() -> ResponseReturnValue:
 
 
 @bp.post("/derivaciones/envios/<id:delivery_id>/reintentar")
-@roles_required(*INCIDENT_ROLES)
+@roles_required(*INCIDENT_RETRIERS)
 def retry(delivery_id: int) -> ResponseReturnValue:
     """Reintentar ahora: back in the queue, then one send at once (outside any case transaction)."""
     back = request.form.get("folio")

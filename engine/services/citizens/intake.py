@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ... import forms
-from ...access import Actor
 from ...classification import Classification
 from ...errors import FieldError, FormInvalid
 from ...forms import Form
@@ -21,9 +20,8 @@ from ...labels import KINDS
 from ...models import Case, CitizenIntake, Comuna, Platform, Provider
 from ...store import CatalogStore
 from .. import attachments, cases
-from . import mailer
+from . import CITIZEN, mailer
 
-CITIZEN = Actor("ciudadano", "sistema", channel="web")
 PUBLIC_KINDS = ("inquiry", "complaint")
 SERVER_FIELDS = ("kind", "channel", "platform")  # set by the server, never asked on the public pages
 CONSENT_VERSION = "ley19628-v1"

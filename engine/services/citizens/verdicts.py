@@ -22,7 +22,7 @@ from ...errors import Conflict, EngineError, FieldError, FormInvalid
 from ...models import Case, Verdict
 from ...store import CatalogStore
 from .. import messages
-from . import intake, mailer
+from . import CITIZEN, mailer
 
 MESSAGE = "veredicto_consumidor"
 ANSWERS = {"si": "sí", "en_parte": "en parte", "no": "no"}
@@ -165,7 +165,7 @@ def answer(
     )
     try:
         payload = {"resuelto": resolved, "nota": rating, "comentario": comment}
-        messages.deliver_message(s, store, case.folio or "", MESSAGE, payload, intake.CITIZEN, now)
+        messages.deliver_message(s, store, case.folio or "", MESSAGE, payload, CITIZEN, now)
     except Conflict:
         pass  # the case no longer waits (its process changed): the answer is kept and counted all the same
     row.reopened = case.status == "open"

@@ -18,14 +18,16 @@ from jinja2.exceptions import TemplateSyntaxError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ... import forms, letters, persistence, runtime
-from ...access import Actor
+from ... import caselog, forms, letters, persistence, runtime
+from ...access import Actor, sees_case
 from ...errors import CaseNotFound, ContentProblem, FieldError, FormInvalid, InvalidContent
 from ...forms import Form
 from ...models import Case
 from ...store import CatalogStore
 from ..documents import letter_context
 from . import files as content_files
+
+PREVIEWERS = frozenset({"analista", "integrador"})
 
 FREE_FORM = "datos"  # the process variables: any key may exist
 
@@ -128,12 +130,34 @@ def inspect_template(path: str, body: bytes) -> Placeholders:
     return Placeholders(used, [p for p in used if _unknown(p)])
 
 
+def may_preview(actor: Actor, case: Case) -> bool:
+    """Whether the actor may fill a letter with this case's personal data: a case in their scope, or, for an
+    analyst or integrator given a region, a case of that region (without one they preview nobody's data)."""
+    if sees_case(actor, case):
+        return True
+    return (
+        actor.role in PREVIEWERS and actor.region_code is not None and case.region_code == actor.region_code
+    )
+
+
 def preview_letter(
-    s: Session, store: CatalogStore, template: bytes, folio: str, actor: Actor, now: datetime
+    s: Session,
+    store: CatalogStore,
+    template: bytes,
+    folio: str,
+    actor: Actor,
+    now: datetime,
+    letter: str = "",
 ) -> bytes:
-    """The template filled with one case's current data (any case: analysts test letters on real ones)."""
+    """The template filled with one case's current data — only a case the actor may see (CaseNotFound
+    otherwise, as for any case out of scope); the preview is logged on the case."""
     case = s.execute(select(Case).where(Case.folio == folio)).scalar_one_or_none()
-    if case is None:
-        raise CaseNotFound(f"no existe el caso {folio}")
+    if case is None or not may_preview(actor, case):
+        raise CaseNotFound(f"no existe un caso con folio {folio} a su alcance")
     loaded = persistence.load(s, store, case.id, now)
-    return letters.render(template, letter_context(s, case, runtime.variables(loaded.wf), actor, now))
+    body = letters.render(template, letter_context(s, case, runtime.variables(loaded.wf), actor, now))
+    entry = caselog.by(
+        actor, "letter_preview", f"Vista previa de la plantilla «{letter}» con los datos del caso"
+    )
+    caselog.append_log(s, case.id, [entry], now)
+    return body
