@@ -301,9 +301,7 @@ def open_case_with_files(
     is opened and they are stored on it, all in the caller's transaction (a refusal stores nothing)."""
     posted = {path: files for path, files in files_by_field.items() if files}
     if posted:
-        cat = store.latest(s)
-        start_form = cat.process(process_id).start_form
-        form = cat.form(start_form) if start_form else None
+        form = cases.intake_of(store.latest(s), process_id)[1]
         problems = upload_problems(form, posted, data)
         if problems:
             _refuse(form, data, problems)
