@@ -21,6 +21,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     proxies = _trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))  # checked before anything is built
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
+    if app.config["WARM_CATALOG"]:  # the first request must not wait for the content to be parsed
+        system.warm(app.extensions["ventanilla"])
     errors.init_app(app)
     app.url_map.converters["id"] = inputs.IdConverter  # before the blueprints: their routes use it
     dates.init_app(app)
