@@ -8,6 +8,7 @@ import click
 
 from .accounts import token, user
 from .agency import agency
+from .check import check
 from .content import demo_cmd, init, publish, validate
 from .providers import provider
 from .run import fire_timers, run, worker
@@ -20,5 +21,6 @@ def main() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-for command in (init, validate, publish, user, provider, token, run, worker, fire_timers, demo_cmd, agency):
+COMMANDS = (init, validate, publish, user, provider, token, run, worker, fire_timers, demo_cmd, agency, check)
+for command in COMMANDS:
     main.add_command(command)
