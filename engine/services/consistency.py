@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import persistence, runtime
@@ -113,6 +113,13 @@ def repair_case(s: Session, store: CatalogStore, case_id: int, now: datetime) ->
     if not found.problems or not found.repairable:
         return found
     loaded = persistence.load(s, store, case_id, now)
+    live = persistence.waits_of(loaded.wf).tasks
+    s.execute(  # a task the process still waits on keeps its row (its id): reopened, not inserted again
+        update(HumanTask)
+        .where(HumanTask.id.in_(live), HumanTask.status != "open")
+        .values(status="open", closed_at=None, closed_by=None)
+        .execution_options(synchronize_session=False)
+    )
     loaded.before = _stored_waits(s, case_id)
     projected = persistence.project(s, loaded, runtime.Trail(), now)
     loaded.instance.completed = runtime.is_completed(loaded.wf)
