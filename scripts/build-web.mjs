@@ -29,6 +29,7 @@ await esbuild.build({
     modeler: "web/modeler/modeler.js",
     formeditor: "web/modeler/formeditor.js",
     lettereditor: "web/modeler/lettereditor.js",
+    listeditor: "web/modeler/listeditor.js",
   },
   bundle: true,
   minify: true,

@@ -20,7 +20,7 @@ from .cases import (
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .outbox import OutboxEntry
-from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
+from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
 
 __all__ = [
     "INBOX_COVER",
@@ -33,6 +33,7 @@ __all__ = [
     "Base",
     "Case",
     "Comuna",
+    "Consumer",
     "ContentFile",
     "ContentVersion",
     "Derivation",
