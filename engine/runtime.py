@@ -70,6 +70,8 @@ EFFECT_PROPERTIES = frozenset(
         "notify_message",
         "derivation",
         "derivation_status",
+        "consumer_verdict",
+        "notify_company",
     }
 )
 

@@ -11,7 +11,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
-from .services import effects, logins
+from .mail import MailSettings
+from .services import effects, logins, notifications
+from .services.citizens import mailer
 from .services.derivation_outbox import OutboxReport, send_due
 from .services.effects import EffectsReport
 from .services.timers import FireReport, fire_due_timers
@@ -20,24 +22,27 @@ from .system import System
 log = logging.getLogger(__name__)
 POLL_SECONDS = 5
 HOUSEKEEPING_HOURS = 6
+DIGEST_MINUTES = 15  # how often the daily digest looks for whom it is due (once a day each)
 
 
 @dataclass(frozen=True)
 class PollReport:
-    """What one poll of the due work did: timers fired, effects carried out, derivations sent."""
+    """What one poll of the due work did: timers fired, effects carried out, derivations and e-mails sent."""
 
     timers: FireReport
     effects: EffectsReport
     derivations: OutboxReport
+    mails: mailer.MailReport
 
 
 def poll_once(system: System, now: datetime) -> PollReport:
     """Everything due at ``now``, once: timers, then the effects a step's process left (a crash, a failure),
     then the derivation outbox (an oficio is attached only once its letter is rendered)."""
     timers = fire_due_timers(system.db, system.store, now)
-    done = effects.run_due(system.db, now)
+    done = effects.run_due(system.db, now, settings=system.mail)
     sent = send_due(system.db, now)  # sends happen here, never in a request
-    return PollReport(timers, done, sent)
+    mails = mailer.send_due(system.db, MailSettings.from_env(), now)  # citizens' and companies' e-mails
+    return PollReport(timers, done, sent, mails)
 
 
 def _job(system: System, clock: Callable[[], datetime]) -> None:
@@ -46,10 +51,18 @@ def _job(system: System, clock: Callable[[], datetime]) -> None:
         log.info("temporizadores: %s disparados, %s con error", report.timers.fired, report.timers.failed)
     if report.effects.done or report.effects.failed:
         log.info("efectos: %s realizados, %s con error", report.effects.done, report.effects.failed)
+    if report.mails.sent or report.mails.failed:
+        log.info("correos: %s enviados, %s con error", report.mails.sent, report.mails.failed)
     if report.derivations.sent or report.derivations.failed:
         log.info(
             "derivaciones: %s enviadas, %s con error", report.derivations.sent, report.derivations.failed
         )
+
+
+def _digests(system: System, clock: Callable[[], datetime]) -> None:
+    sent = notifications.send_digests(system.db, clock(), system.mail)
+    if sent:
+        log.info("resúmenes diarios enviados: %s", sent)
 
 
 def _housekeeping(system: System, clock: Callable[[], datetime]) -> None:
@@ -64,6 +77,9 @@ def _add_jobs(
 ) -> None:
     sched.add_job(
         _job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True
+    )
+    sched.add_job(
+        _digests, "interval", minutes=DIGEST_MINUTES, args=(system, clock), max_instances=1, coalesce=True
     )
     sched.add_job(
         _housekeeping,

@@ -1,4 +1,4 @@
-"""Ventanilla's web front: the JSON API (v1) and the pages by audience (staff, company, workbench)."""
+"""Ventanilla's web front: the JSON API (v1) and the pages by audience (staff, company, workbench, public)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import system
 
-from . import api, assets, auth, dates, errors, inputs, staff, workbench
+from . import api, assets, auth, context, dates, devmail, errors, inputs, public, staff, workbench
 from .company import portal
 
 
@@ -23,11 +23,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
     if app.config["WARM_CATALOG"]:  # the first request must not wait for the content to be parsed
         system.warm(app.extensions["ventanilla"])
+    app.before_request(context.sync_mail_settings)  # after-commit e-mail goes where the app's mail goes
     errors.init_app(app)
     app.url_map.converters["id"] = inputs.IdConverter  # before the blueprints: their routes use it
     dates.init_app(app)
     apis = api.BLUEPRINTS
-    for bp in (*apis, assets.bp, auth.bp, portal.bp, *staff.BLUEPRINTS, *workbench.BLUEPRINTS):
+    for bp in (
+        *apis,
+        assets.bp,
+        auth.bp,
+        portal.bp,
+        *staff.BLUEPRINTS,
+        *workbench.BLUEPRINTS,
+        *public.BLUEPRINTS,
+        devmail.bp,
+    ):
         app.register_blueprint(bp)
     inputs.init_app(app)  # after the blueprints' upload limits, before the CSRF check reads the body
     auth.init_app(app, csrf_exempt=apis)  # the workbench API checks CSRF itself for session requests

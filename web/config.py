@@ -75,6 +75,11 @@ class Default:
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     STATUS_LOOKUPS_PER_MINUTE = int(os.environ.get("STATUS_LOOKUPS_PER_MINUTE", "20"))
+    # The citizen pages (web/public): per address and minute; a public form sent faster than this is refused.
+    PUBLIC_INTAKE_PER_MINUTE = int(os.environ.get("PUBLIC_INTAKE_PER_MINUTE", "6"))
+    PUBLIC_STATUS_PER_MINUTE = int(os.environ.get("PUBLIC_STATUS_PER_MINUTE", "20"))
+    PUBLIC_FEEDBACK_PER_MINUTE = int(os.environ.get("PUBLIC_FEEDBACK_PER_MINUTE", "6"))
+    PUBLIC_MIN_FILL_SECONDS = float(os.environ.get("PUBLIC_MIN_FILL_SECONDS", "3"))
     # Cookies: Secure by default; SESSION_COOKIE_SECURE=0 only for plain-http development on another host
     # (browsers treat http://127.0.0.1 and http://localhost as secure contexts, so Secure works there).
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", True)
@@ -98,6 +103,8 @@ class Default:
     CLOCK = utcnow
     # Blueprints reachable without signing in (everything else redirects to the login page); the APIs
     # answer 401 themselves.
-    PUBLIC_BLUEPRINTS = frozenset({"api", "provider_api", "workbench_api", "assets", "auth"})
+    PUBLIC_BLUEPRINTS = frozenset(
+        {"api", "provider_api", "workbench_api", "assets", "auth", "citizen", "kiosk"}
+    )
     # What a company's account (role proveedor) may open: its portal, signing in and out, assets, its API.
     PROVIDER_BLUEPRINTS = frozenset({"portal", "provider_api", "api", "assets", "auth"})

@@ -12,13 +12,17 @@ from .cases import (
     Document,
     HumanTask,
     Instance,
+    LetterCounter,
     LogEntry,
     Notification,
     Subscription,
     Timer,
 )
+from .citizens import CitizenIntake, Feedback, MailOutbox, Verdict
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
+from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, KnowledgeVersion
+from .network import AuditEntry, ImportedRow, ImportJob, PlatformAgreement
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
 
@@ -30,8 +34,10 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Case",
+    "CitizenIntake",
     "Comuna",
     "Consumer",
     "ContentFile",
@@ -42,18 +48,29 @@ __all__ = [
     "Document",
     "Draft",
     "DraftFile",
+    "Feedback",
     "HumanTask",
+    "ImportJob",
+    "ImportedRow",
     "Instance",
+    "KnowledgeArticle",
+    "KnowledgeSearch",
+    "KnowledgeUse",
+    "KnowledgeVersion",
+    "LetterCounter",
     "LogEntry",
     "LoginAttempt",
+    "MailOutbox",
     "Notification",
     "OutboxEntry",
     "Platform",
+    "PlatformAgreement",
     "Provider",
     "Region",
     "Subscription",
     "Timer",
     "UTCDateTime",
     "User",
+    "Verdict",
     "table",
 ]

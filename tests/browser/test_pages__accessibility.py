@@ -17,15 +17,18 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import select
 
 from engine.clock import utcnow
-from engine.models import Agency
+from engine.models import Agency, Case, Platform, Verdict
 from engine.services import attachments, cases, derivation_outbox, providers, users
-from engine.services.workbench import drafts
+from engine.services.citizens import verdicts
+from engine.services.workbench import drafts, publishing
 from tests.browser.conftest import PASSWORD, new_context, screenshot, serving, staff_app
 from tests.conftest import ACTORS, ROOT, complaint
 from tests.files import PDF
 from tests.integration.helpers import complete, only_task
+from web.public import guard
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -41,6 +44,8 @@ TRASLADAR = "Trasladar el reclamo al proveedor"
 REPLY = {"accion": "responder", "medio_respuesta": "carta", "respuesta": "Puede exigir la garantía legal."}
 DERIVE = {"accion": "derivar", "agencia": "SEC", "respuesta": "Corte de luz reiterado: corresponde a la SEC."}
 RECLAMO_BPMN = "processes/etapa_reclamo.bpmn"
+LIBRARY = "BIB13101"
+CONSENT = "Acepto el tratamiento de mis datos personales para este fin *"
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Site:
     en_visacion: str = ""  # a consulta whose closure awaits visación
     derivada: str = ""  # a consulta derived to an agency that never answers (an incident); no company RUT
     en_empresa: str = ""  # a reclamo forwarded to Tienda Demo through the portal
+    veredicto: str = ""  # the citizen's link to say whether the reclamo ``reclamo`` was resolved
     contexts: dict[str, BrowserContext] = field(default_factory=dict)
 
 
@@ -85,6 +91,20 @@ def _arrange_cases(app: Flask, site: Site) -> None:
     assert derivation_outbox.send_due(sys_.db, now, settings).incidents == 1
 
 
+def _arrange_citizens(app: Flask, site: Site) -> None:
+    """A library for the kiosk, the verdict question on the reclamo (signed link), no minimum fill time."""
+    sys_ = app.extensions["ventanilla"]
+    app.config["PUBLIC_MIN_FILL_SECONDS"] = 0
+    with sys_.db.writing() as s:
+        s.add(Platform(code=LIBRARY, name="Biblioteca Pública de Santiago", kind="library", region_code="13"))
+        case = s.execute(select(Case).where(Case.folio == site.reclamo)).scalar_one()
+        verdicts.ask(s, case, None, {}, utcnow())
+        s.flush()
+        verdict = s.execute(select(Verdict.id).where(Verdict.case_id == case.id)).scalar_one()
+    with app.test_request_context():
+        site.veredicto = f"/portal/veredicto/{guard.sign('veredicto', v=verdict)}"
+
+
 def _arrange_taller(app: Flask) -> None:
     """The analyst's draft, opened on version 1, names a form that does not exist; meanwhile the integrator
     publishes version 2 (a shorter second plazo), so the draft is behind and the cases can migrate."""
@@ -98,7 +118,7 @@ def _arrange_taller(app: Flask) -> None:
         assert not drafts.put_file(s, "analista", RECLAMO_BPMN, typo.encode(), now).ok
         head, sep, tail = original.rpartition("plazo_proveedor_dias, region)")
         drafts.put_file(s, "integ", RECLAMO_BPMN, f"{head}5, region){tail}".encode(), now)
-        assert sep and drafts.publish_draft(s, "integ", "Segundo plazo: 5 días hábiles", now).version == 2
+        assert sep and publishing.publish_draft(s, "integ", "Segundo plazo: 5 días hábiles", now).version == 2
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +129,9 @@ def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         with serving(app) as url:
             built = Site(url)
             _arrange_cases(app, built)
+            _arrange_citizens(app, built)
             _arrange_taller(app)
+            assert app.test_client().get("/portal/reclamo").status_code == 200  # latest content, loaded once
             yield built
             for context in built.contexts.values():
                 context.close()
@@ -125,9 +147,9 @@ def _signed_in(browser: Browser, site: Site, who: str | None, tablet: bool = Fal
         return site.contexts[key]
     if tablet:
         session = _signed_in(browser, site, who).storage_state()
-        context = new_context(browser, site.url, viewport=TABLET, storage_state=session)
+        context = new_context(browser, site.url, viewport=TABLET, storage_state=session, bypass_csp=True)
     else:
-        context = new_context(browser, site.url)
+        context = new_context(browser, site.url, bypass_csp=True)  # the audit injects axe-core
         if who:
             page = context.new_page()
             page.goto("/ingresar")
@@ -267,6 +289,71 @@ def test_estado_de_su_caso_with_a_result_and_without(visit: Callable[..., Page],
     audit(page, "estado-sin-resultado")
 
 
+# --- citizens: nobody signed in ---
+
+
+def test_public_portal_and_intake_with_a_refused_submission(visit: Callable[..., Page]) -> None:
+    page = visit(None, "/")
+    expect(page.get_by_role("link", name=re.compile("Presentar un reclamo"))).to_be_visible()
+    audit(page, "portal")
+    page.goto("/portal/reclamo")
+    audit(page, "portal-reclamo")
+    page.get_by_role("button", name="Enviar reclamo").click()
+    expect(page.get_by_label(CONSENT)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("group", name="Consumidor/a").get_by_label("RUT")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    audit(page, "portal-reclamo-con-errores")
+
+
+def test_public_consulta_receipt_and_estado(visit: Callable[..., Page], site: Site) -> None:
+    page = visit(None, "/portal/consulta")
+    audit(page, "portal-consulta")
+    consumer = page.get_by_role("group", name="Consumidor/a")
+    consumer.get_by_label("RUT").fill("12.345.678-5")
+    consumer.get_by_label("Nombre completo").fill("Ana Prueba Ejemplo")
+    consumer.get_by_label("Comuna").select_option(label="Santiago")
+    page.get_by_label("Mercado").select_option("comercio")
+    page.get_by_label("Motivo legal").select_option("cobro_indebido")
+    page.get_by_label("Materia").fill("Garantía legal")
+    page.get_by_label("Descripción de los hechos").fill("¿Cuánto dura la garantía legal de un televisor?")
+    page.get_by_label(CONSENT).check()
+    page.get_by_role("button", name="Enviar consulta").click()
+    expect(page.get_by_role("heading", name="Recibimos su consulta")).to_be_visible()
+    audit(page, "portal-recibo")
+    page.goto("/portal/estado")
+    audit(page, "portal-estado")
+    page.get_by_label("Folio").fill(site.reclamo)
+    page.get_by_label("RUT").fill("12.345.678-5")
+    page.get_by_role("button", name="Consultar").click()
+    expect(page.get_by_role("heading", name=re.compile(f"Folio {site.reclamo}"))).to_be_visible()
+    audit(page, "portal-estado-resultado")
+    page.get_by_label("RUT").fill("11.111.111-1")
+    page.get_by_role("button", name="Consultar").click()
+    expect(page.get_by_role("alert")).to_contain_text("No encontramos")
+    audit(page, "portal-estado-sin-resultado")
+
+
+def test_public_opinion_and_verdict(visit: Callable[..., Page], site: Site) -> None:
+    page = visit(None, "/portal/opinion")
+    audit(page, "portal-opinion")
+    page.get_by_role("button", name="Enviar mi opinión").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Revise")
+    audit(page, "portal-opinion-con-errores")
+    page.goto(site.veredicto)
+    expect(page.get_by_role("heading", name="¿Se resolvió su problema?")).to_be_visible()
+    audit(page, "portal-veredicto")
+
+
+def test_library_kiosk_pages(visit: Callable[..., Page]) -> None:
+    page = visit(None, f"/kiosco/{LIBRARY}")
+    expect(page.get_by_role("link", name="Terminar")).to_be_visible()
+    audit(page, "kiosco")
+    for path in ("reclamo", "consulta", "estado"):
+        page.goto(f"/kiosco/{LIBRARY}/{path}")
+        audit(page, f"kiosco-{path}")
+
+
 # --- supervisor, integrator ---
 
 
@@ -277,6 +364,14 @@ def test_visacion_queue_and_the_case_file_to_approve(visit: Callable[..., Page],
     page.get_by_role("link", name=site.en_visacion).click()
     expect(page.get_by_role("button", name=re.compile("^Completar: Visar"))).to_be_visible()
     audit(page, "expediente-visacion", exclude=BPMN_CANVAS)
+
+
+def test_soni_reports_and_registering_an_opinion(visit: Callable[..., Page]) -> None:
+    page = visit("sup13", "/soni")
+    expect(page.get_by_role("heading", name=re.compile("Casos en proceso"))).to_be_visible()
+    audit(page, "soni")
+    page.goto("/soni/nuevo")
+    audit(page, "soni-nuevo")
 
 
 def test_derivation_incidents_and_the_case_file_with_one(visit: Callable[..., Page], site: Site) -> None:
@@ -296,9 +391,10 @@ def test_agency_registry_and_a_refused_edit(visit: Callable[..., Page]) -> None:
     page.goto("/instituciones/CMF")
     page.get_by_label("Canal").select_option("webservice")
     page.get_by_label("URL del servicio web").fill("")
+    page.get_by_label("Activa (se ofrece al derivar)").check()  # active needs a way to receive
     page.get_by_role("button", name="Guardar").click()
     expect(page.get_by_label("URL del servicio web")).to_have_accessible_description(
-        described("necesita la URL")
+        described("indique la URL del servicio web")
     )
     audit(page, "institucion-rechazada")
 

@@ -53,11 +53,12 @@ EITHER_OR = {"/api/v1/workbench/templates/inspect"}
 
 # Path parameters the world has real values for. The schemathesis dictionaries are set when this module
 # loads, before any database exists: they hold placeholders, replaced by each test's real identifiers.
-REAL_TEXT = ("folio", "task_id", "derivation_id", "form_id", "letter_id", "path")
+REAL_TEXT = ("folio", "task_id", "derivation_id", "form_id", "letter_id", "path", "code", "username")
 REAL_INT = ("doc_id", "attachment_id", "delivery_id", "version_id")
 SLOTS = 3
 # Values the generator could not guess that take requests past the first checks.
 KNOWN = {
+    "body.comuna_code": ["13119", "05109"],
     "body.platform": ["DR13", "DR05"],
     "body.to_platform": ["DR05", "DR13"],
     "body.to_user": ["eje13b", "sup13"],
@@ -67,6 +68,8 @@ KNOWN = {
     "body.to[*]": ["ana@ejemplo.cl", "ana@ejemplo", "nadie@rechazado.invalid"],
     "body.from": [1],
     "query.rut": ["12.345.678-5"],
+    "body.consent": [True],
+    "body.tipo_opinion": ["sugerencia", "disconformidad"],
 }
 
 
@@ -142,7 +145,8 @@ def world(app: Flask, tokens: dict[str, str], smtp: tuple[mail.MailSettings, Inb
     to a real SMTP server on loopback."""
     sys_, now, eje = app.extensions["ventanilla"], utcnow(), ACTORS["eje13"]
     sys_.store = ShippedFirst()
-    app.config.update(STATUS_LOOKUPS_PER_MINUTE=1_000_000, MAIL_SETTINGS=smtp[0])
+    unlimited = {f"PUBLIC_{area}_PER_MINUTE": 1_000_000 for area in ("INTAKE", "STATUS", "FEEDBACK")}
+    app.config.update(STATUS_LOOKUPS_PER_MINUTE=1_000_000, MAIL_SETTINGS=smtp[0], **unlimited)
     with sys_.db.writing() as s:
         providers.add_provider(s, TIENDA, "Tienda Demo Ltda.", now, market="comercio", digital=True)
         users.add_user(s, "tienda", "clave-segura-1", "proveedor", now, provider=TIENDA)
@@ -182,6 +186,8 @@ def world(app: Flask, tokens: dict[str, str], smtp: tuple[mail.MailSettings, Inb
             "version_id": [1],
             "form_id": ["ingreso_caso", "respuesta_empresa"],
             "letter_id": ["comprobante_ingreso"],
+            "code": ["DR13", "CC"],  # a platform
+            "username": ["eje13b"],
             "path": [
                 "forms/ingreso_caso.json",
                 "processes/caso_simple.bpmn",
@@ -193,13 +199,15 @@ def world(app: Flask, tokens: dict[str, str], smtp: tuple[mail.MailSettings, Inb
 
 def _token(path: str, tokens: dict[str, str]) -> str:
     """A role that can reach the operation: analysts the workbench, the company its API, the agency's
-    integrator account the callbacks, a supervisor everything else."""
+    integrator account the callbacks, a platform administrator the network, a supervisor everything else."""
     if path.startswith("/api/v1/workbench/"):
         return tokens["analista"]
     if path.startswith("/api/v1/provider/"):
         return tokens["tienda"]
     if path.startswith("/api/v1/derivations/{derivation_id}"):
         return tokens["integ"]
+    if path.startswith(("/api/v1/platforms", "/api/v1/users")):
+        return tokens["admin13"]  # the territorial network: its region's platform administrator
     return tokens["sup13"]
 
 

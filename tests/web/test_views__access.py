@@ -50,14 +50,35 @@ def _expected_case_view(user: str) -> int:
     return 200 if user in IN_SCOPE else 404
 
 
-@pytest.mark.parametrize("user", [*ROLES, "integ"])
+PUBLIC_PAGES = {
+    "/portal": 200,
+    "/portal/consulta": 200,
+    "/portal/reclamo": 200,
+    "/portal/estado": 200,
+    "/portal/opinion": 200,
+    "/portal/recibo/forjado": 404,
+    "/portal/comprobante/forjado": 404,
+    "/portal/carta/forjado": 404,
+    "/portal/veredicto/forjado": 404,
+    "/kiosco/DR13": 404,  # kiosks are for library platforms only
+}
+
+
+def test_public_pages_without_signing_in(client: FlaskClient) -> None:
+    got = {path: client.get(path).status_code for path in PUBLIC_PAGES}
+    assert got == PUBLIC_PAGES
+    assert client.get("/soni").status_code == 302 and client.get("/soni/nuevo").status_code == 302
+
+
+@pytest.mark.parametrize("user", [*ROLES, "integ", "admin13"])
 def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
     sign_in(client, user, PASSWORD)
     f = case13
     staff = user in {"eje13", "eje05", "sup13", "sup05", "abo13"}
     approver = user in {"sup13", "sup05", "abo13"}
     workbench = user in {"analista", "integ"}
-    registry_editor = user == "integ"  # with platform admins: the agency and provider registries
+    registry_editor = user in {"integ", "admin13"}  # the agency and provider registries
+    network = user in {"admin13", "central"}  # platforms, staff accounts, audit (nivel central: read only)
     expected = {
         "/bandeja": 200,
         f"/casos/{f.folio}": _expected_case_view(user),
@@ -76,9 +97,26 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/instituciones": 200 if registry_editor else 403,
         "/proveedores": 200 if registry_editor else 403,
         "/proveedores/76086428-5": 200 if registry_editor else 403,
+        "/notificaciones": 200,  # one's own: every staff member
+        "/reportes/devoluciones": 200 if approver or user == "central" else 403,
+        "/conocimiento": 403 if user == "integ" else 200,
+        "/conocimiento/nuevo": 200 if user in {"sup13", "sup05", "analista"} else 403,
+        "/conocimiento/informe": 200 if user in {"sup13", "sup05", "analista", "central"} else 403,
+        "/conocimiento/exportar.csv": 200 if user in {"sup13", "sup05", "analista"} else 403,
+        f"/casos/{f.folio}/conocimiento?q=garantia": 200 if staff else 403,
+        "/plataformas": 200 if network else 403,
+        "/plataformas/DR13": 200 if network else 403,
+        "/plataformas/DR05": 200 if user == "central" else 403,  # an administrator: own region only
+        "/personal": 200 if network else 403,
+        "/personal/tokens": 200 if network else 403,
+        "/auditoria": 200 if network else 403,
+        "/carga-papel": 200 if user in {"admin13", "sup13", "sup05"} else 403,  # the regional office
+        "/soni": 200 if user in {"sup13", "sup05", "abo13", "central"} else 403,
+        "/soni/nuevo": 200 if staff else 403,
     }
     if user == COMPANY:  # a company's account: its portal only, every staff page refused
         expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}
+    expected.update(PUBLIC_PAGES)  # the citizen's pages: everyone, signed in or not
     got = {path: client.get(path).status_code for path in expected}
     assert got == expected
 
@@ -166,3 +204,26 @@ def test_workbench_api_with_the_session_needs_the_csrf_header(client: FlaskClien
     refused = client.put(path, data=body)
     assert refused.status_code == 400 and refused.content_type == "application/problem+json"
     assert client.put(path, data=body, headers={"X-CSRFToken": token}).get_json()["saved"]
+
+
+NETWORK_API = [
+    ("get", "/api/v1/platforms"),
+    ("get", "/api/v1/platforms/DR13"),
+]
+
+
+@pytest.mark.parametrize("user", [*ROLES, "integ", "admin13"])
+def test_network_api_by_role(client: FlaskClient, tokens: dict[str, str], case13: Fixture, user: str) -> None:
+    """The platform registry: its region's administrator and nivel central read it; only the administrator
+    changes it; every other role is refused with 403 and nothing changes."""
+    _company_token(client, tokens, user)
+    readers = {"admin13", "central"}
+    for method, path in NETWORK_API:
+        resp = getattr(client, method)(path, headers=bearer(tokens[user]))
+        assert resp.status_code == (200 if user in readers else 403), (user, path)
+    body = {"name": "Plataforma Municipal de Maipú", "kind": "municipal", "comuna_code": "13119"}
+    made = client.post("/api/v1/platforms", json=body, headers=bearer(tokens[user]))
+    assert made.status_code == (201 if user == "admin13" else 403), user
+    assert client.get("/api/v1/platforms/DR05", headers=bearer(tokens[user])).status_code == (
+        200 if user == "central" else 403
+    )

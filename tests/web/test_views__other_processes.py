@@ -28,7 +28,7 @@ def _publish_help_desk(app: Flask) -> None:
 
 def test_the_new_case_page_offers_the_other_processes(app: Flask, client: FlaskClient) -> None:
     sign_in(client, "eje13", PASSWORD)
-    assert "Otras solicitudes" not in client.get("/casos/nuevo").get_data(as_text=True)
+    assert "proceso=mesa_ayuda" not in client.get("/casos/nuevo").get_data(as_text=True)
     _publish_help_desk(app)
     page = client.get("/casos/nuevo").get_data(as_text=True)
     assert 'href="/casos/nuevo?proceso=mesa_ayuda">Mesa de ayuda interna</a>' in page

@@ -12,6 +12,7 @@ from engine import deadlines
 from engine.errors import Conflict, FormInvalid
 from engine.forms import Form
 from engine.services import mediation
+from engine.services.citizens import company_notice
 
 from .. import context, formrender, uploads
 from ..auth import current_actor, roles_required
@@ -25,10 +26,12 @@ RESULTS = {"acoge": "Acoge", "acoge_parcialmente": "Acoge parcialmente", "no_aco
 @roles_required("proveedor")
 def index() -> str:
     """The company's reclamos: pending ones first with their due dates, then the answered and closed."""
+    actor = current_actor()
     with context.system().db.reading() as s:
-        found = mediation.list_complaints(s, current_actor())
+        found = mediation.list_complaints(s, actor)
+        figures = company_notice.figures(s, actor.provider_rut or "")
     today = deadlines.local_date(context.now())
-    return render_template("portal/index.html", complaints=found, today=today)
+    return render_template("portal/index.html", complaints=found, today=today, figures=figures)
 
 
 def _page(

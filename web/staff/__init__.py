@@ -1,10 +1,28 @@
-"""The staff's pages: bandeja, case file, intake, visación, estado, derivations, providers, start page."""
+"""The staff's pages: bandeja, case file, intake, visación, estado, derivations, providers, start page;
+the territorial network: platforms, staff accounts, audit log, back-entry of paper cases."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from . import approvals, cases, derivations, inbox, intake, lookup, pages, providers
+from . import (
+    accounts,
+    approvals,
+    audit,
+    backentry,
+    cases,
+    derivations,
+    inbox,
+    intake,
+    knowledge,
+    lookup,
+    notices,
+    pages,
+    platforms,
+    providers,
+    reports,
+    soni,
+)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     pages.bp,
@@ -15,4 +33,12 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     lookup.bp,
     derivations.bp,
     providers.bp,
+    notices.bp,
+    reports.bp,
+    knowledge.bp,
+    platforms.bp,
+    accounts.bp,
+    audit.bp,
+    backentry.bp,
+    soni.bp,
 )

@@ -5,12 +5,16 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from ..auth import start_page
+from ..auth import current_account, public, start_page
+from ..public import portal
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@public
 def home() -> ResponseReturnValue:
-    """The staff start page: the inbox for signed-in staff (anonymous visitors are sent to sign in)."""
+    """The start page: the inbox for signed-in staff, the citizen's portal for everyone else."""
+    if current_account() is None:
+        return portal.index()
     return start_page()

@@ -1,0 +1,1 @@
+"""The citizen side as use cases: public intake, estado de su caso, kiosks, SONI, verdicts, their e-mails."""
