@@ -78,6 +78,8 @@ def check_case(s: Session, store: CatalogStore, case_id: int, now: datetime) -> 
     if isinstance(loaded, str):
         return CaseCheck(case_id, folio, [loaded], repairable=False)
     stored, live = _stored_waits(s, case_id), persistence.waits_of(loaded.wf)
+    if loaded.case.status == persistence.CLOSED:  # a closed case leaves no work behind (persistence.project)
+        live = Waits(messages=live.messages)
     problems = _differences("tareas abiertas", stored.tasks, live.tasks)
     problems += _differences("temporizadores pendientes", stored.timers, live.timers)
     problems += _differences("suscripciones a mensajes", stored.messages, live.messages)
@@ -113,7 +115,7 @@ def repair_case(s: Session, store: CatalogStore, case_id: int, now: datetime) ->
     if not found.problems or not found.repairable:
         return found
     loaded = persistence.load(s, store, case_id, now)
-    live = persistence.waits_of(loaded.wf).tasks
+    live = persistence.waits_of(loaded.wf).tasks if loaded.case.status != persistence.CLOSED else frozenset()
     s.execute(  # a task the process still waits on keeps its row (its id): reopened, not inserted again
         update(HumanTask)
         .where(HumanTask.id.in_(live), HumanTask.status != "open")
