@@ -87,28 +87,66 @@ def read_dir(root: Path) -> dict[str, bytes]:
     return files
 
 
-def read_paths(paths: Iterable[Path]) -> tuple[dict[str, bytes], set[str]]:
+LONE_FILE = (
+    "no es una carpeta ni un archivo de contenido: se espera una carpeta de contenido (con processes/, "
+    "forms/ o letter_templates/), una de esas carpetas, o un archivo .bpmn (proceso), .json (formulario) "
+    "o .docx (plantilla de carta)"
+)
+NO_BASE = (
+    "un archivo suelto se valida junto a un contenido completo: indique --contenido CARPETA, o publique "
+    "una versión ('ventanilla publish') para validarlo contra la publicada"
+)
+_KIND_OF_SUFFIX = {
+    ".bpmn": "processes",
+    ".json": "forms",
+    ".docx": "letter_templates",
+}  # a lone list: in lists/
+
+
+def read_paths(
+    paths: Iterable[Path], base: Mapping[str, bytes] | None = None
+) -> tuple[dict[str, bytes], set[str]]:
     """Files named on a command line (folders or files), plus their content roots' other folders for
-    reference checks. Returns (all files, the subset the user asked about)."""
+    reference checks. A file outside processes/, forms/ or letter_templates/ is checked as that kind of file
+    (by its extension) of ``base`` (a content set: a folder's, or the published version's), replacing the
+    one of the same name. Returns (all files, the subset the user asked about)."""
     wanted: set[str] = set()
     files: dict[str, bytes] = {}
     for path in paths:
-        if path.is_dir() and path.name in KINDS:
-            root, selected = path.parent, {k for k in read_dir(path.parent) if k.startswith(path.name + "/")}
-        elif path.is_dir():
-            root, selected = path, set(read_dir(path))
-        elif path.is_file() and path.parent.name in KINDS:
-            root, selected = path.parent.parent, {f"{path.parent.name}/{path.name}"}
-        else:
-            raise InvalidContent(
-                [ContentProblem(str(path), "", "no es una carpeta ni un archivo de contenido")]
-            )
+        if path.is_file() and path.parent.name not in KINDS:
+            kind = _KIND_OF_SUFFIX.get(path.suffix.lower())
+            if kind is None:
+                raise InvalidContent([ContentProblem(str(path), "", LONE_FILE)])
+            if base is None:
+                raise InvalidContent([ContentProblem(str(path), "", NO_BASE)])
+            rel = f"{kind}/{path.name}"
+            for other, body in base.items():
+                files.setdefault(other, body)
+            files[rel] = path.read_bytes()
+            wanted.add(rel)
+            continue
+        root, selected = _root_and_selection(path)
         for rel, body in read_dir(root).items():
             files.setdefault(rel, body)
         for rel in selected:
             files[rel] = (root / rel).read_bytes()
         wanted |= selected
     return files, wanted
+
+
+def needs_base(paths: Iterable[Path]) -> bool:
+    """Whether some path is a lone file, to be checked against a whole content set (``read_paths``)."""
+    return any(p.is_file() and p.parent.name not in KINDS for p in paths)
+
+
+def _root_and_selection(path: Path) -> tuple[Path, set[str]]:
+    if path.is_dir() and path.name in KINDS:
+        return path.parent, {k for k in read_dir(path.parent) if k.startswith(path.name + "/")}
+    if path.is_dir():
+        return path, set(read_dir(path))
+    if path.is_file():
+        return path.parent.parent, {f"{path.parent.name}/{path.name}"}
+    raise InvalidContent([ContentProblem(str(path), "", LONE_FILE)])
 
 
 MAX_KIND = 30  # cases.kind

@@ -143,6 +143,15 @@ class ScriptFailed(EngineError):
     title = "Falló un script del proceso"
 
 
+class DataUnstorable(EngineError):
+    """A step would leave in the case's data a value its state cannot store and reload identically (engine/
+    storable.py); the step was not applied and the case stays as it was."""
+
+    status = 422
+    type = "/problems/data-unstorable"
+    title = "Los datos del caso no se pueden guardar"
+
+
 class NoPublishedVersion(EngineError):
     status = 503
     type = "/problems/no-published-version"

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from engine import patterns
 from engine.errors import ContentProblem
 from engine.form_prefill import names_problem
 from engine.form_validator import FORMATS, OPTION_SOURCES
@@ -114,6 +115,15 @@ def _check_format(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterato
         yield 'use "$id" solo en la raíz del formulario'
 
 
+def _check_patterns(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[str]:
+    """Patterns RE2 matches in linear time (engine/patterns.py): a catastrophic one is refused here."""
+    pattern_properties = schema.get("patternProperties")
+    names = list(pattern_properties) if isinstance(pattern_properties, Mapping) else []
+    for pattern in ([schema["pattern"]] if "pattern" in schema else []) + names:
+        if found := patterns.problem(pattern):
+            yield found
+
+
 def _check_choices(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[str]:
     widget, source = schema.get("x-widget"), schema.get("x-options-source")
     if widget is not None and widget not in WIDGETS:
@@ -185,6 +195,7 @@ def _check_prefill(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterat
 _CHECKS: tuple[SchemaCheck, ...] = (
     _check_refs,
     _check_format,
+    _check_patterns,
     _check_choices,
     _check_hints,
     _check_knowledge,

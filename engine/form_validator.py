@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema._utils import find_evaluated_property_keys_by_schema
 from jsonschema.exceptions import ValidationError
 
-from engine import refdata, rut
+from engine import patterns, refdata, rut
 
 REQUIRED = "Este campo es obligatorio."
 UNEXPECTED = "Campo no permitido."
@@ -96,13 +96,16 @@ def _dependent_required(validator: Any, value: Mapping[str, Any], instance: Any,
 
 
 def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: Mapping[str, Any]) -> Errors:
-    if allowed is not False or not validator.is_type(instance, "object"):
-        yield from _BASE["additionalProperties"](validator, allowed, instance, schema)
+    if not validator.is_type(instance, "object"):
         return
-    patterns = list(schema.get("patternProperties", {}))
+    names = list(schema.get("patternProperties", {}))
     for name in instance:
-        if name not in schema.get("properties", {}) and not any(re.search(p, name) for p in patterns):
+        if name in schema.get("properties", {}) or any(patterns.search(p, name) for p in names):
+            continue
+        if allowed is False:
             yield ValidationError(UNEXPECTED, path=[name])
+        else:  # a schema every other property must satisfy (patterns matched by RE2, not re)
+            yield from validator.descend(instance[name], allowed, path=name)
 
 
 def _unevaluated_properties(validator: Any, allowed: Any, instance: Any, schema: Mapping[str, Any]) -> Errors:
@@ -121,6 +124,21 @@ def _options_source(validator: Any, source: Any, instance: Any, schema: Mapping[
         yield ValidationError(SOURCE_MESSAGES[source])
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Errors:
+    # RE2, not Python's re: linear time whatever the pattern (engine/patterns.py)
+    if validator.is_type(instance, "string") and not patterns.search(pattern, instance):
+        yield ValidationError(f"{instance!r:.80} no cumple el patrón {pattern!r:.80}")
+
+
+def _pattern_properties(validator: Any, value: Mapping[str, Any], instance: Any, schema: Any) -> Errors:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in value.items():
+        for name, sub in instance.items():
+            if patterns.search(pattern, name):
+                yield from validator.descend(sub, subschema, path=name, schema_path=pattern)
+
+
 # Keywords whose errors already carry their final Spanish message: form_errors shows them as they are.
 OWN_MESSAGES = frozenset({"required", "dependentRequired", "additionalProperties", "unevaluatedProperties"})
 FormValidator = validators.extend(
@@ -131,5 +149,7 @@ FormValidator = validators.extend(
         "additionalProperties": _additional_properties,
         "unevaluatedProperties": _unevaluated_properties,
         "x-options-source": _options_source,
+        "pattern": _pattern,
+        "patternProperties": _pattern_properties,
     },
 )

@@ -299,6 +299,8 @@ def _parse(text: str, file: str, what: str = "el formulario") -> dict[str, Any]:
         raise InvalidContent([ContentProblem(file, where, f"JSON inválido: {exc.msg}")]) from None
     except RecursionError:  # beyond the parser's own limit
         raise InvalidContent([ContentProblem(file, "#", inputs.too_deep())]) from None
+    except ValueError:  # a number past Python's 4,300 digits for int ↔ text
+        raise InvalidContent([ContentProblem(file, "#", "un número tiene más de 4.300 dígitos")]) from None
     if found := inputs.problem(document):  # too deep to validate or render, or text we cannot store
         raise InvalidContent([ContentProblem(file, "#", found)])
     if not isinstance(document, dict):

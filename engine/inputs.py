@@ -1,5 +1,6 @@
 """What any input must be before the platform reads it, whatever the door (API, pages, callbacks, content
-files): text without the NUL character, JSON nested at most MAX_DEPTH levels, ids a row can have.
+files): text without the NUL character or lone surrogates, JSON nested at most MAX_DEPTH levels, ids a row
+can have.
 
 PostgreSQL cannot store U+0000 in text (it fails the statement), and deep JSON exhausts Python's recursion
 (in the JSON parser, the JSON Schema validator, the form renderer): both would end in a 500 instead of a
@@ -8,12 +9,14 @@ driver even fails on a Python int beyond 64 bits."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 MAX_DEPTH = 64  # a form with groups inside groups uses about a dozen
 MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL int4)
 NUL = "\x00"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def is_id(value: int) -> bool:
@@ -29,15 +32,25 @@ def problem(value: Any, where: str = "") -> str | None:
         item, path, depth = pending.pop()
         if depth > MAX_DEPTH:
             return too_deep(path)
-        if isinstance(item, str) and NUL in item:
-            return f"{_name(path)}contiene el carácter nulo (U+0000), que no se puede guardar"
+        if isinstance(item, str) and (found := text_problem(item)):
+            return f"{_name(path)}{found}"
         if isinstance(item, Mapping):
             for key, sub in item.items():
-                if NUL in str(key):
-                    return f"{_name(path)}tiene un nombre de campo con el carácter nulo (U+0000)"
+                if found := text_problem(str(key)):
+                    return f"{_name(path)}tiene un nombre de campo que {found}"
                 pending.append((sub, f"{path}.{key}" if path else str(key), depth + 1))
         elif isinstance(item, list):
             pending.extend((sub, f"{path}[{i}]", depth + 1) for i, sub in enumerate(item))
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored (it ``contiene …``), or None: the NUL character, or a lone surrogate
+    (U+D800 to U+DFFF, e.g. JSON's "\\ud800"), which is no character at all and no encoding can write."""
+    if NUL in text:
+        return "contiene el carácter nulo (U+0000), que no se puede guardar"
+    if (found := _SURROGATE.search(text)) is not None:
+        return f"contiene un código Unicode suelto (U+{ord(found.group()):04X}) que no es un carácter válido"
     return None
 
 

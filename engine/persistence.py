@@ -53,8 +53,28 @@ class Loaded:
     before: Waits
 
 
+_LOCKED = "ventanilla.locked_cases"  # Session.info key: the cases whose state row this transaction holds
+
+
+def lock(s: Session, case_id: int, skip_locked: bool = False) -> bool:
+    """Take the case's write lock (its ``instances`` row, FOR UPDATE) for this transaction: the first lock
+    every writer of a case takes, before any task, timer or subscription row, so two writers never wait on
+    each other in opposite orders (ADR 0013). PostgreSQL only: SQLite's BEGIN IMMEDIATE already serialises
+    writers. ``skip_locked``: False at once, instead of waiting, when another transaction holds it."""
+    held: set[int] = s.info.setdefault(_LOCKED, set())
+    if case_id in held or s.get_bind().dialect.name != "postgresql":
+        return True
+    query = select(Instance.case_id).where(Instance.case_id == case_id)
+    if s.execute(query.with_for_update(skip_locked=skip_locked)).first() is None:
+        return False
+    held.add(case_id)
+    return True
+
+
 def load(s: Session, store: CatalogStore, case_id: int, now: datetime) -> Loaded:
-    """Load a case's workflow at its pinned version. Writers are checked by revision at save time."""
+    """Load a case's workflow at its pinned version, holding the case's write lock (``lock``); writers are
+    also checked by revision at save time."""
+    lock(s, case_id)
     case, inst = _rows(s, case_id)
     cat = store.get(s, inst.version_id)
     proc = cat.process(inst.process_id)

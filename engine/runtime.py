@@ -13,8 +13,8 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from . import spiff_adapter
-from .errors import TaskNotReady
+from . import spiff_adapter, storable
+from .errors import DataUnstorable, TaskNotReady
 from .roles import role_for_lane
 
 Workflow = Any  # SpiffWorkflow's BpmnWorkflow (untyped library)
@@ -188,9 +188,29 @@ def rebase(defn: Definition, state: str, now: datetime) -> Workflow:
 
 
 def dump(wf: Workflow) -> str:
-    """Prune finished history and serialize the state (no specs)."""
+    """Prune finished history and serialize the state (no specs). Raises DataUnstorable when the data holds
+    a value the state could not store and reload identically: the step is refused, the case stays workable."""
     spiff_adapter.prune(wf)
-    return spiff_adapter.dump_state(wf)
+    found = storable.problem(_data_of(wf))
+    if found is not None:
+        raise DataUnstorable(f"el paso no se guardó: {found}")
+    try:
+        return spiff_adapter.dump_state(wf)
+    except (TypeError, ValueError, RecursionError) as err:  # what the walk above missed: refuse, never brick
+        raise DataUnstorable(f"el paso no se guardó: {type(err).__name__}: {str(err)[:200]}") from err
+
+
+def _data_of(wf: Workflow) -> list[tuple[str, Any]]:
+    """(name, value) of every variable of every task and data object the state stores; a dict shared by
+    several tasks is walked once."""
+    seen: set[int] = set()
+    out: list[tuple[str, Any]] = []
+    for w in (wf, *wf.subprocesses.values()):
+        for data in (w.data, *(t.data for t in w.tasks.values())):
+            if id(data) not in seen:
+                seen.add(id(data))
+                out.extend(data.items())
+    return out
 
 
 def advance(wf: Workflow, trail: Trail) -> None:

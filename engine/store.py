@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import catalog
 from .catalog import Catalog
 from .errors import NoPublishedVersion, NotFound, PublishRace
-from .models import ContentFile, ContentVersion
+from .models import ContentFile, ContentVersion, Instance
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,12 @@ class VersionInfo:
     published_by: str
     note: str
     created: bool  # False when the same content was already published
+
+
+# Catalogs parsed in this process, by (version id, content hash): a version's content never changes, so
+# every store of the process (one per database: tests, tools) shares one parse of the same content.
+_PARSED: dict[tuple[int, str], Catalog] = {}
+_PARSED_LOCK = threading.Lock()
 
 
 class CatalogStore:
@@ -39,10 +45,12 @@ class CatalogStore:
         cached = self._by_version.get(version_id)
         if cached is not None:
             return cached
-        rows = s.execute(select(ContentFile).where(ContentFile.version_id == version_id)).scalars().all()
-        if not rows:
+        content_hash = s.execute(
+            select(ContentVersion.content_hash).where(ContentVersion.id == version_id)
+        ).scalar_one_or_none()
+        if content_hash is None:
             raise NotFound(f"la versión {version_id} no existe")
-        built = catalog.build({r.path: r.body for r in rows}, version_id=version_id)
+        built = _PARSED.get((version_id, content_hash)) or _parse(s, version_id, content_hash)
         with self._lock:
             return self._by_version.setdefault(version_id, built)
 
@@ -52,6 +60,27 @@ class CatalogStore:
         if latest_id is None:
             raise NoPublishedVersion("no hay procesos publicados: ejecute 'ventanilla publish'")
         return self.get(s, latest_id)
+
+    def warm(self, s: Session, versions: int = 3) -> list[int]:
+        """Parse now the newest ``versions`` versions that cases run on (and the latest, which new cases
+        take), so that the first request after a start does not wait for it (6.7 s on average in the
+        reliability test of issue #12). Returns the version ids now ready."""
+        running = select(Instance.version_id).where(Instance.completed.is_(False)).distinct()
+        latest = select(func.max(ContentVersion.id)).scalar_subquery()
+        wanted = s.execute(
+            select(ContentVersion.id)
+            .where(or_(ContentVersion.id.in_(running), ContentVersion.id == latest))
+            .order_by(ContentVersion.id.desc())
+            .limit(versions)
+        ).scalars()
+        return [self.get(s, version_id).version_id or version_id for version_id in wanted]
+
+
+def _parse(s: Session, version_id: int, content_hash: str) -> Catalog:
+    rows = s.execute(select(ContentFile).where(ContentFile.version_id == version_id)).scalars().all()
+    built = catalog.build({r.path: r.body for r in rows}, version_id=version_id)
+    with _PARSED_LOCK:
+        return _PARSED.setdefault((version_id, content_hash), built)
 
 
 def publish(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
-from .db import Database, connect
+from .db import Database, DatabaseError, connect
+from .errors import EngineError
 from .mail import MailSettings
 from .services import effects
 from .store import CatalogStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,3 +33,14 @@ def build(database_url: str | None = None, kick_effects: bool = True) -> System:
     if kick_effects:
         built.db.on_commit = built.run_committed
     return built
+
+
+def warm(sys_: System) -> list[int]:
+    """Parse the content versions the first requests will need (CatalogStore.warm) at start-up; a database
+    without the schema or without a published version yet has nothing to warm (empty list, logged)."""
+    try:
+        with sys_.db.reading() as s:
+            return sys_.store.warm(s)
+    except (DatabaseError, EngineError) as err:
+        log.info("catálogo no precargado: %s", str(err).splitlines()[0][:200])
+        return []

@@ -35,6 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     proxies = _trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))  # checked before anything is built
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
+    if app.config["WARM_CATALOG"]:  # the first request must not wait for the content to be parsed
+        system.warm(app.extensions["ventanilla"])
     app.before_request(context.sync_mail_settings)  # after-commit e-mail goes where the app's mail goes
     errors.init_app(app)
     security.init_app(app)

@@ -106,6 +106,8 @@ class Default:
     # and the status-lookup rate limit count citizens, not the proxy. Leave 0 when clients reach the app
     # directly: otherwise anyone could choose their address by sending the header.
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    # Parse the published content at start-up (engine.system.warm) rather than on the first request.
+    WARM_CATALOG = env_flag("WARM_CATALOG", True)
     # The injectable clock (tests move it by hand): a callable returning a tz-aware datetime.
     CLOCK = utcnow
     # Blueprints reachable without signing in (everything else redirects to the login page); the APIs

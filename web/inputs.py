@@ -28,8 +28,8 @@ def init_app(app: Flask) -> None:
 
 
 def _check_request() -> None:
-    if inputs.NUL in request.path:
-        raise InputRefused("la dirección contiene el carácter nulo (U+0000)")
+    if found := inputs.text_problem(request.path):
+        raise InputRefused(f"la dirección {found}")
     for source, values in (("los parámetros de la dirección", request.args), ("el formulario", _form())):
         for name, value in values.items(multi=True):
             if found := inputs.problem({name: value}):

@@ -80,6 +80,20 @@ def _guard_mod(left: Any, right: Any) -> None:
         raise _Refused("no se permite formatear texto con '%'; use f-strings")
 
 
+_BY_SYMBOL: Mapping[str, Callable[[Any, Any], None]] = MappingProxyType(
+    {"*": _guard_mul, "**": _guard_pow, "+": _guard_add}
+)
+GUARDED_SYMBOLS = frozenset(_BY_SYMBOL)
+
+
+def check_binary(symbol: str, left: Any, right: Any) -> None:
+    """Refuse (ValueError, a Spanish message) ``left <symbol> right`` when it would build a value beyond the
+    sandbox's sizes; for other evaluators of analyst code (letter templates: ``9 ** 10**7``)."""
+    guard = _BY_SYMBOL.get(symbol)
+    if guard is not None:
+        guard(left, right)
+
+
 def _guarded(guard: Callable[[Any, Any], None], op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     """A binary operator that runs its guard first."""
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable, Mapping, MutableMapping
-from types import FrameType
 from typing import Any
 
 from ..errors import ScriptFailed
+from . import limits
 from .check import _FILENAME, _compile, _Program
 from .functions import DEFAULT_FUNCTIONS
 from .guards import _HELPERS, _Refused
@@ -49,31 +47,16 @@ def _describe(exc: Exception) -> str:
 
 
 def _run(program: _Program, namespace: dict[str, Any], time_limit: float) -> Any:
-    """Run compiled code under a sys.settrace watchdog; every failure becomes ScriptFailed."""
-    if time_limit <= 0:
-        raise ValueError("time_limit debe ser positivo")
-    # CPU time of this thread, not wall time: a loaded machine must not fail a script that did little work
-    # (scripts cannot block: no I/O, no imports), while a runaway loop still hits the limit.
-    deadline = time.thread_time() + time_limit
-
-    def watchdog(frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename != _FILENAME:
-            return None  # guards and helpers run untraced; the script's next line checks the time
-        if time.thread_time() > deadline:
-            seconds = f"{time_limit:g}".replace(".", ",")
-            raise ScriptFailed(f"el script superó el tiempo máximo de {seconds} s")
-        return watchdog
-
-    previous = sys.gettrace()
-    sys.settrace(watchdog)
+    """Run compiled code bounded in CPU time and memory (limits.py); every failure becomes ScriptFailed.
+    CPU time of this thread, not wall time: a loaded machine must not fail a script that did little work
+    (scripts cannot block: no I/O, no imports), while a runaway loop still hits the limit."""
     try:
-        return eval(program.code, namespace)  # noqa: S307 - allow-listed, guarded, empty __builtins__
+        with limits.bounded(_FILENAME, time_limit, "el script"):
+            return eval(program.code, namespace)  # noqa: S307 - allow-listed, guarded, empty __builtins__
     except ScriptFailed:
         raise
     except Exception as exc:
         raise ScriptFailed(_describe(exc)) from exc
-    finally:
-        sys.settrace(previous)
 
 
 def _namespace(names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> dict[str, Any]:

@@ -308,8 +308,7 @@ def open_case_with_files(
     posted = {path: files for path, files in files_by_field.items() if files}
     if posted:
         cat = store.latest(s)
-        start_form = cat.process(process_id).start_form
-        form = cat.form(start_form) if start_form else None
+        form = cases.intake_of(cat, process_id)[1]
         problems = upload_problems(form, posted, data)
         if problems:
             _refuse(form, data, problems, cat.classification)

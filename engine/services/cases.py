@@ -137,6 +137,17 @@ def _platform_for(s: Session, code: str, actor: Actor, now: datetime) -> Platfor
     return platform
 
 
+def intake_of(cat: Catalog, process_id: str) -> tuple[ProcessInfo, forms.Form]:
+    """The process a case may be opened with and its intake form: only a process that declares one (its start
+    event's ``form``) takes intakes, always validated through it; the stages it calls (etapa_reclamo,
+    visacion, derivacion) do not. Raises NotFound, FormInvalid naming the process."""
+    proc = cat.process(process_id)
+    if not proc.start_form:
+        problem = f"El proceso «{process_id}» no recibe ingresos: no tiene formulario de ingreso."
+        raise FormInvalid([FieldError("process", problem)])
+    return proc, cat.form(proc.start_form)
+
+
 def open_case(
     s: Session,
     store: CatalogStore,
@@ -149,10 +160,9 @@ def open_case(
     if actor.role not in CASE_STAFF and actor.role != SYSTEM.role:
         raise Forbidden(f"su perfil ({actor.role}) no registra casos")
     cat = store.latest(s)
-    proc = cat.process(process_id)
-    form = cat.form(proc.start_form) if proc.start_form else None
-    clean = forms.validate(form, data, cat.classification) if form else dict(data)
-    if form and (named := forms.file_ids(form, clean)):  # a new case has no files yet to name
+    proc, form = intake_of(cat, process_id)
+    clean = forms.validate(form, data, cat.classification)
+    if named := forms.file_ids(form, clean):  # a new case has no files yet to name
         raise FormInvalid([FieldError(path, forms.UNKNOWN_ATTACHMENT) for path in named])
     platform = _platform_for(s, str(clean.get("platform", "")), actor, now)
     case = _case_row(clean, platform, actor, now, process_id)

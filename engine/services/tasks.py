@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import caselog, form_prefill, forms, runtime
+from .. import caselog, form_prefill, forms, persistence, runtime
 from ..access import Actor, can_work, task_scope
 from ..caselog import LogEvent
 from ..errors import Conflict, Forbidden, TaskNotFound, TaskNotReady
@@ -119,7 +119,18 @@ def _form_of(s: Session, store: CatalogStore, case: Case, form_id: str) -> Form:
     return store.get(s, version_id).form(form_id)
 
 
+def _lock_case_of(s: Session, task_id: str) -> None:
+    """Take the write lock of the task's case before reading the task (persistence.lock: one lock order for
+    every writer), so what the checks below read is what the winner of a race left."""
+    case_id = s.execute(select(HumanTask.case_id).where(HumanTask.id == task_id)).scalar_one_or_none()
+    if case_id is not None:
+        persistence.lock(s, case_id)
+
+
 def _workable(s: Session, task_id: str, actor: Actor, with_state: bool = False) -> tuple[HumanTask, Case]:
+    """The task, locked with its case, when the actor may work it now: open, in their lane, not someone
+    else's. Raises TaskNotFound, TaskNotReady, Forbidden, Conflict."""
+    _lock_case_of(s, task_id)
     task, case = _visible_task(s, task_id, actor, with_state)
     if task.status != "open":
         raise TaskNotReady("la tarea ya fue completada o ya no está disponible")
@@ -138,7 +149,8 @@ def _log_task(
 
 
 def claim_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskView:
-    """Take an open task into the actor's own inbox."""
+    """Take an open task into the actor's own inbox. Of several claiming at once exactly one holds it (the
+    others get Conflict naming the holder); a claim after the completion gets TaskNotReady."""
     task, case = _workable(s, task_id, actor)
     if task.assignee is None:
         task.assignee = actor.username
@@ -239,6 +251,7 @@ def _four_eyes(s: Session, case_id: int, element_ids: tuple[str, ...], actor: Ac
 
 def release_task(s: Session, task_id: str, actor: Actor, now: datetime) -> TaskView:
     """Give a claimed task back to the team's unclaimed pool (only its holder or a supervisor)."""
+    _lock_case_of(s, task_id)
     task, case = _visible_task(s, task_id, actor)
     if task.status != "open":
         raise TaskNotReady("la tarea ya fue completada o ya no está disponible")

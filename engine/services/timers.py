@@ -6,7 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .. import runtime
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import persistence, runtime
 from ..access import SYSTEM
 from ..caselog import LogEvent
 from ..db import Database
@@ -40,7 +43,7 @@ def fire_one(db: Database, store: CatalogStore, timer_id: int, now: datetime) ->
     """Fire one timer in its own transaction. True fired, None taken by someone else, False failed."""
     try:
         with db.writing() as s:
-            timer = outbox.lock_due(s, Timer, timer_id, now)
+            timer = _lock(s, timer_id, now)
             if timer is None:
                 return None
             steps.advance(s, store, timer.case_id, _firing(timer, now), SYSTEM, now)
@@ -48,6 +51,16 @@ def fire_one(db: Database, store: CatalogStore, timer_id: int, now: datetime) ->
     except Exception as err:  # a failing timer must never be lost: record it and retry later
         _record_failure(db, timer_id, err, now)
         return False
+
+
+def _lock(s: Session, timer_id: int, now: datetime) -> Timer | None:
+    """The due timer, locked after its case (persistence.lock: the case's state row is every writer's first
+    lock; timer first and case second deadlocked against a user's step). None when another process holds
+    either: the next poll tries again."""
+    case_id = s.execute(select(Timer.case_id).where(Timer.id == timer_id)).scalar_one_or_none()
+    if case_id is None or not persistence.lock(s, case_id, skip_locked=True):
+        return None
+    return outbox.lock_due(s, Timer, timer_id, now)
 
 
 def _firing(timer: Timer, now: datetime) -> steps.Act:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from engine import system
-from tests.conftest import ACTORS, ROOT, complaint
+from tests.conftest import ACTORS, ROOT, complaint, prepare
 from tests.integration.helpers import open_case
 
 BIN = Path(sys.executable).parent / "ventanilla"
@@ -114,3 +114,31 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_validate_a_lone_file_against_a_content_folder_or_the_published_version(
+    tmp_path: Path, database_url: str
+) -> None:
+    good = tmp_path / "ingreso_caso.json"
+    good.write_bytes((ROOT / "forms" / "ingreso_caso.json").read_bytes())
+    huge = tmp_path / "enorme.json"
+    huge.write_text(
+        '{"type": "object", "properties": {"n": {"type": "integer", "maximum": ' + "9" * 5000 + "}}}"
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/sin-publicar.db"}
+    with_folder = run(["validate", str(good), "--contenido", str(ROOT)], env)
+    assert with_folder.returncode == 0, with_folder.stdout + with_folder.stderr
+    both = run(
+        ["validate", str(good), str(huge), "--contenido", str(ROOT)], env
+    )  # one bad file, no traceback
+    assert both.returncode == 1 and "Traceback" not in both.stderr
+    assert both.stdout.splitlines() == ["forms/enorme.json: #: un número tiene más de 4.300 dígitos"]
+    unpublished = run(["validate", str(good)], env)
+    assert unpublished.returncode == 1 and "indique --contenido CARPETA" in unpublished.stdout
+    other = tmp_path / "notas.txt"
+    other.write_text("hola")
+    odd = run(["validate", str(other), "--contenido", str(ROOT)], env)
+    assert odd.returncode == 1 and ".bpmn (proceso), .json (formulario)" in odd.stdout
+    prepare(database_url).db.engine.dispose()
+    published = run(["validate", str(good)], {**os.environ, "DATABASE_URL": database_url})
+    assert published.returncode == 0, published.stdout + published.stderr

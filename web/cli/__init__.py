@@ -8,6 +8,7 @@ import click
 
 from .accounts import token, user
 from .agency import agency
+from .check import check
 from .content import demo_cmd, init, publish, validate
 from .knowledge import knowledge
 from .legacy import import_legacy
@@ -37,5 +38,6 @@ for command in (
     agency,
     knowledge,
     import_legacy,
+    check,
 ):
     main.add_command(command)

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from engine import catalog, schema, store, system
-from engine.errors import InvalidContent
+from engine.db import DatabaseError
+from engine.errors import EngineError, InvalidContent
 from engine.services import demo, reference
 from engine.services.knowledge import csvio
 
@@ -50,10 +51,20 @@ def init() -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
-    """Valida procesos, formularios y plantillas: una línea por problema (ARCHIVO: ELEMENTO: mensaje)."""
+@click.option(
+    "--contenido",
+    "content",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Carpeta de contenido contra la que se valida un archivo suelto (por omisión: la versión publicada)",
+)
+def validate(paths: tuple[Path, ...], content: Path | None) -> None:
+    """Valida procesos, formularios y plantillas: una línea por problema (ARCHIVO: ELEMENTO: mensaje).
+
+    Un archivo suelto (.bpmn, .json o .docx fuera de processes/, forms/ o letter_templates/) se valida
+    como parte de --contenido CARPETA o, sin ella, de la versión publicada, en lugar del de igual nombre."""
     try:
-        files, wanted = catalog.read_paths(paths)
+        base = _base_content(content) if catalog.needs_base(paths) else None
+        files, wanted = catalog.read_paths(paths, base)
         problems = catalog.validate(files, wanted)
     except InvalidContent as err:
         problems = err.problems
@@ -62,6 +73,18 @@ def validate(paths: tuple[Path, ...]) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"{len(wanted)} archivos válidos.", err=True)
+
+
+def _base_content(folder: Path | None) -> dict[str, bytes] | None:
+    """The content a lone file is checked with: the folder's, else the published version's (None if none)."""
+    if folder is not None:
+        return catalog.read_dir(folder)
+    try:
+        sys_ = common.system()
+        with sys_.db.reading() as s:
+            return dict(sys_.store.latest(s).files)
+    except (DatabaseError, EngineError):
+        return None
 
 
 @click.command()
