@@ -16,11 +16,13 @@ from .cases import (
     Notification,
     Subscription,
     Timer,
+    managed_by_migration,
 )
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
+from .reports import ExportJob, ExportRecord
 
 __all__ = [
     "INBOX_COVER",
@@ -41,6 +43,8 @@ __all__ = [
     "Document",
     "Draft",
     "DraftFile",
+    "ExportJob",
+    "ExportRecord",
     "HumanTask",
     "Instance",
     "LogEntry",
@@ -54,5 +58,6 @@ __all__ = [
     "Timer",
     "UTCDateTime",
     "User",
+    "managed_by_migration",
     "table",
 ]

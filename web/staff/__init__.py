@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import approvals, cases, derivations, inbox, intake, lookup, pages, providers
+from . import (
+    approvals,
+    cases,
+    derivations,
+    exports,
+    inbox,
+    intake,
+    lookup,
+    monitoring,
+    pages,
+    providers,
+    search,
+)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     pages.bp,
@@ -15,4 +27,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     lookup.bp,
     derivations.bp,
     providers.bp,
+    search.bp,
+    monitoring.bp,
+    exports.bp,
 )
