@@ -16,6 +16,7 @@ from engine.clock import utcnow
 from engine.services import users
 from tests.conftest import Clock
 from tests.integration.monitoring import Population, populate
+from tests.web.conftest import bearer
 from tests.web.test_auth__login import sign_in
 
 PASSWORD = "clave-segura-1"
@@ -112,3 +113,26 @@ def test_a_search_export_of_nivel_central_masks_the_consumers_data(
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert row["Folio"] == population.closed and "12345678" not in str(row["RUT consumidor"])
     assert row["Nombre consumidor"] == "•••" and isinstance(row["Ingreso"], datetime)
+
+
+def test_the_indicators_api_answers_json_xlsx_and_csv_for_monitoring_roles_only(
+    client: FlaskClient, tokens: dict[str, str], population: Population
+) -> None:
+    got = client.get("/api/v1/reports/indicators?period=2024", headers=bearer(tokens["central"])).get_json()
+    assert got["intake"]["count"] == 6 and got["period"]["start"] == "2024-01-01"
+    kinds = {f["key"]: f["count"] for f in got["breakdowns"][0]["figures"]}
+    assert kinds == {"complaint": 3, "inquiry": 3}
+    regional = client.get(
+        "/api/v1/reports/indicators?period=2024", headers=bearer(tokens["sup13"])
+    ).get_json()
+    assert regional["intake"]["count"] == 4
+    book = client.get("/api/v1/reports/indicators.xlsx?period=2024", headers=bearer(tokens["sup05"]))
+    assert openpyxl.load_workbook(io.BytesIO(book.data))["Casos ingresados"]["B2"].value == 2
+    csv = client.get(
+        "/api/v1/reports/indicators.csv?period=2024&table=kind", headers=bearer(tokens["central"])
+    )
+    assert csv.data.decode("utf-8").startswith("\ufeffCategoría,Casos")
+    refused = client.get("/api/v1/reports/indicators", headers=bearer(tokens["eje13"]))
+    assert refused.status_code == 403 and refused.content_type == "application/problem+json"
+    bad = client.get("/api/v1/reports/indicators?period=2024-T5", headers=bearer(tokens["central"]))
+    assert bad.status_code == 400 and "período" in bad.get_json()["detail"]
