@@ -76,6 +76,9 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/casos": 200 if staff or user == "central" else 403,
         f"/casos?folio={f.folio}": 200 if staff or user == "central" else 403,
         "/monitoreo": 200 if approver or user == "central" else 403,
+        "/monitoreo/cobertura": 200 if approver or user == "central" else 403,
+        "/monitoreo.csv": 200 if approver or user == "central" else 403,
+        "/casos.csv": 200 if staff or user == "central" else 403,
     }
     if user == COMPANY:  # a company's account: its portal only, every staff page refused
         expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}

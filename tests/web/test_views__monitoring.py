@@ -134,5 +134,22 @@ def test_the_indicators_api_answers_json_xlsx_and_csv_for_monitoring_roles_only(
     assert csv.data.decode("utf-8").startswith("\ufeffCategoría,Casos")
     refused = client.get("/api/v1/reports/indicators", headers=bearer(tokens["eje13"]))
     assert refused.status_code == 403 and refused.content_type == "application/problem+json"
-    bad = client.get("/api/v1/reports/indicators?period=2024-T5", headers=bearer(tokens["central"]))
-    assert bad.status_code == 400 and "período" in bad.get_json()["detail"]
+    bad = client.get("/api/v1/reports/indicators?period=2024-13", headers=bearer(tokens["central"]))
+    assert bad.status_code == 422 and "mes" in bad.get_json()["detail"]
+
+
+def test_coverage_counts_only_active_platforms_against_the_goal(
+    app: Flask, client: FlaskClient, population: Population
+) -> None:
+    sign_in(client, "central", PASSWORD)
+    page = client.get("/monitoreo/cobertura?period=2024").get_data(as_text=True)
+    rows = {
+        m[0]: m for m in re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>((?:.|\n)*?)</tr>', page)
+    }
+    santiago = rows["Metropolitana de Santiago"][1]
+    assert "Rojo" in santiago and re.search(r">1</td>\s*<td class=\"text-end\">[\d,]+ % de", santiago)
+    valparaiso = rows["Valparaíso"][1]  # registered cases there, but closed none: not active
+    assert "0,0 %" in valparaiso
+    regional = app.test_client()
+    sign_in(regional, "sup13", PASSWORD)
+    assert "Valparaíso" not in regional.get("/monitoreo/cobertura?period=2024").get_data(as_text=True)

@@ -80,6 +80,6 @@ def test_the_api_refuses_a_bad_filter_with_a_problem(client: FlaskClient, tokens
     resp = client.get("/api/v1/cases?rut=1-1&kind=nada", headers=bearer(tokens["central"]))
     assert resp.status_code == 400 and resp.content_type == "application/problem+json"
     resp = client.get("/api/v1/cases?rut=12.345.678-9", headers=bearer(tokens["central"]))
-    assert resp.status_code == 400 and "rut" in resp.get_json()["detail"]
+    assert resp.status_code == 422 and "rut" in resp.get_json()["detail"]
     resp = client.get("/api/v1/cases?after=garbage", headers=bearer(tokens["central"]))
-    assert resp.status_code == 400 and "cursor" in resp.get_json()["detail"]
+    assert resp.status_code == 422 and "cursor" in resp.get_json()["detail"]

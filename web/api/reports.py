@@ -39,7 +39,10 @@ class IndicatorQuery(Query):
     """The period (a code, or two dates; this year by default) and the dashboard's filters."""
 
     refusal = "revise el período o los filtros"
-    period: Annotated[str | None, Field(description="2024, 2024-09, 2024-T3 o 2024-S2")] = None
+    period: Annotated[
+        str | None,
+        Field(pattern=r"^\d{4}(-(\d{2}|T[1-4]|S[12]))?$", description="2024, 2024-09, 2024-T3 o 2024-S2"),
+    ] = None
     opened_from: date | None = None
     opened_to: date | None = None
     region: str | None = None
@@ -65,7 +68,7 @@ class IndicatorQuery(Query):
 @bp.get("/v1/reports/indicators")
 @operation(
     "Indicadores del Cuadro de Monitoreo (casos ingresados en el período, a su alcance)",
-    {200: indicators.Dashboard, 400: "Período o filtro inválido"},
+    {200: indicators.Dashboard, 400: "Solicitud mal formada", 422: "Período o filtro inválido"},
     auth=MONITOR,
     query=IndicatorQuery,
 )
@@ -88,7 +91,11 @@ def _file(actor: Actor, query: IndicatorQuery, fmt: str) -> Response:
 @bp.get("/v1/reports/indicators.xlsx")
 @operation(
     "Indicadores en Excel (una hoja por tabla)",
-    {200: Reply("Libro XLSX", media=XLSX_MIME), 400: "Período o filtro inválido"},
+    {
+        200: Reply("Libro XLSX", media=XLSX_MIME),
+        400: "Solicitud mal formada",
+        422: "Período o filtro inválido",
+    },
     auth=MONITOR,
     query=IndicatorQuery,
 )
@@ -99,7 +106,7 @@ def indicators_xlsx(actor: Actor, query: IndicatorQuery) -> Response:
 @bp.get("/v1/reports/indicators.csv")
 @operation(
     "Indicadores en CSV (UTF-8 con BOM)",
-    {200: Reply("CSV", media="text/csv"), 400: "Período o filtro inválido"},
+    {200: Reply("CSV", media="text/csv"), 400: "Solicitud mal formada", 422: "Período o filtro inválido"},
     auth=MONITOR,
     query=IndicatorQuery,
 )

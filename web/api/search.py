@@ -11,6 +11,7 @@ from typing_extensions import TypedDict
 
 from engine.access import Actor
 from engine.deadlines import local_date
+from engine.labels import STAGES, STATUSES
 from engine.services.monitoring.filters import CaseFilter, parse_filter
 from engine.services.monitoring.search import SORTS, CaseRow, search_cases
 
@@ -29,8 +30,8 @@ class CaseQuery(Query):
     company: Annotated[str | None, Field(description="RUT o palabras del nombre de la empresa")] = None
     text: Annotated[str | None, Field(description="palabras de la materia o la descripción")] = None
     kind: Kind | None = None
-    stage: str | None = None
-    status: str | None = None
+    stage: Annotated[str | None, Labels("Stage", STAGES)] = None
+    status: Annotated[str | None, Labels("Status", STATUSES)] = None
     state: Annotated[str | None, Labels("CaseState", ("abiertos", "cerrados"))] = None
     due: Annotated[str | None, Labels("DueState", ("en_plazo", "por_vencer", "fuera_de_plazo"))] = None
     outcome: str | None = None
@@ -66,7 +67,7 @@ class CaseList(TypedDict):
 @bp.get("/v1/cases")
 @operation(
     "Buscar casos abiertos y cerrados a su alcance",
-    {200: CaseList, 400: "Filtro inválido (el detalle nombra el campo)"},
+    {200: CaseList, 400: "Solicitud mal formada", 422: "Filtro inválido (el detalle nombra el campo)"},
     auth=STAFF,
     query=CaseQuery,
 )

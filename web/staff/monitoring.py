@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.deadlines import local_date
 from engine.labels import CHANNELS, KINDS
-from engine.services.monitoring import indicators
+from engine.services.monitoring import coverage, indicators
 
 from .. import context
 from ..auth import current_actor, roles_required
@@ -36,5 +36,27 @@ def index() -> ResponseReturnValue:
         channels=CHANNELS,
         quick=quick_periods(today),
         period=parsed.period,
+    )
+    return body, 400 if parsed.errors else 200
+
+
+@bp.get("/monitoreo/cobertura")
+@roles_required(*MONITOR_ROLES)
+def coverage_page() -> ResponseReturnValue:
+    """Plan 80: per region, active platforms and the population they serve, against the 80 % goal."""
+    today = local_date(context.now())
+    parsed = dashboard_args(today)
+    regions = None
+    if parsed.period is not None:
+        with context.system().db.reading() as s:
+            regions = coverage.coverage(s, current_actor(), parsed.period)
+    body = render_template(
+        "monitoring/coverage.html",
+        regions=regions,
+        errors=parsed.errors,
+        args=request.args,
+        quick=quick_periods(today),
+        period=parsed.period,
+        goal=coverage.GOAL,
     )
     return body, 400 if parsed.errors else 200

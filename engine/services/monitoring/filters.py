@@ -27,6 +27,7 @@ CODE_FIELDS = {"kind": KINDS, "stage": STAGES, "status": STATUSES, "channel": CH
 class FilterInvalid(InputRefused):
     """A filter value no case can have (the message says which field, in Spanish): 400, nothing read."""
 
+    status = 422  # well formed, but no case can have it (a wrong check digit, dates the wrong way round)
     type = "/problems/filter-invalid"
     title = "Filtro inválido"
 
@@ -191,7 +192,7 @@ def _date_conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
         out.append(Case.opened_on <= f.opened_to)
     if f.closed_from is not None:
         out.append(Case.closed_at >= midnight(f.closed_from))
-    if f.closed_to is not None:
+    if f.closed_to is not None and f.closed_to < date.max:
         out.append(Case.closed_at < midnight(f.closed_to + timedelta(days=1)))
     return out
 
