@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from .errors import CaseNotFound
-from .models import Case, HumanTask
+from .models import Case, HumanTask, Platform
 from .roles import READ_ONLY, may_work
 
 REGIONAL = frozenset({"supervisor", "abogado", "director_regional"})
@@ -47,6 +47,11 @@ def _scope(actor: Actor, region: Any, platform: Any) -> ColumnElement[bool]:
 def case_scope(actor: Actor) -> ColumnElement[bool]:
     """SQL filter of the cases an actor may see."""
     return _scope(actor, Case.region_code, Case.platform_code)
+
+
+def platform_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL filter of the platforms whose cases an actor may see (for the choices of a filter)."""
+    return _scope(actor, Platform.region_code, Platform.code)
 
 
 def task_scope(actor: Actor) -> ColumnElement[bool]:

@@ -1,4 +1,4 @@
-"""Load and validate a content set (processes/, forms/, letter_templates/) into an immutable Catalog."""
+"""Load and validate a content set (processes/, forms/, letter_templates/, lists/) into a Catalog."""
 
 from __future__ import annotations
 
@@ -6,13 +6,20 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import bpmn_checks, forms, letters
+from . import bpmn_checks, classification, content_lists, forms, letters
+from .classification import Classification
 from .errors import ContentProblem, InvalidContent, NotFound
 from .forms import Form
 from .runtime import Definition
 
-KINDS = {"processes": ".bpmn", "forms": ".json", "letter_templates": ".docx"}
+KINDS = {
+    "processes": ".bpmn",
+    "forms": ".json",
+    "letter_templates": ".docx",
+    content_lists.FOLDER: content_lists.SUFFIX,
+}
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class ProcessInfo:
 
 @dataclass(frozen=True)
 class Catalog:
-    """An immutable, content-hashed set of processes, forms and letter templates."""
+    """An immutable, content-hashed set of processes, forms, letter templates and lists."""
 
     content_hash: str
     files: Mapping[str, bytes]
@@ -36,6 +43,7 @@ class Catalog:
     forms: Mapping[str, Form]
     letters: frozenset[str]
     version_id: int | None = None
+    lists: Mapping[str, Any] = field(default_factory=dict)  # list id → its parsed form (content_lists)
     problems: tuple[ContentProblem, ...] = field(default=())
 
     def process(self, process_id: str) -> ProcessInfo:
@@ -44,6 +52,12 @@ class Catalog:
             return self.processes[process_id]
         except KeyError:
             raise NotFound(f"el proceso '{process_id}' no existe en la versión publicada") from None
+
+    @property
+    def classification(self) -> Classification:
+        """The published mercado → motivo → categoría classification (empty when the set has none)."""
+        found = self.lists.get(classification.LIST_ID)
+        return found if isinstance(found, Classification) else classification.EMPTY
 
     def form(self, form_id: str) -> Form:
         """The form with this id, or NotFound naming it."""
@@ -113,6 +127,20 @@ def _kind_problems(
     return problems
 
 
+def _source_problems(
+    form_map: Mapping[str, Form], lists: Mapping[str, Any], files: Mapping[str, bytes]
+) -> list[ContentProblem]:
+    """A form fed from the classification needs lists/clasificacion.json in the set (and valid)."""
+    wanted = f"{content_lists.FOLDER}/{classification.LIST_ID}{content_lists.SUFFIX}"
+    if classification.LIST_ID in lists or wanted in files:
+        return []
+    return [
+        ContentProblem(f"forms/{form.id}.json", field.path, f"sus opciones vienen de {wanted}, que no existe")
+        for form in form_map.values()
+        for field in form.classified_fields()
+    ]
+
+
 def build(files: Mapping[str, bytes], version_id: int | None = None) -> Catalog:
     """Validate a whole content set and build its Catalog; InvalidContent lists every problem."""
     problems: list[ContentProblem] = []
@@ -131,6 +159,9 @@ def build(files: Mapping[str, bytes], version_id: int | None = None) -> Catalog:
             found = letters.check_template(path, body)
             problems.extend(found)
             letter_ids.add(Path(path).stem)
+    lists, list_problems = content_lists.load_lists(files)
+    problems.extend(list_problems)
+    problems.extend(_source_problems(form_map, lists, files))
     bpmn_files = {p: b for p, b in files.items() if p.startswith("processes/")}
     known = bpmn_checks.References(forms=frozenset(form_map), letters=frozenset(letter_ids))
     parsed, bpmn_problems = bpmn_checks.check_and_parse(bpmn_files, known)
@@ -149,6 +180,7 @@ def build(files: Mapping[str, bytes], version_id: int | None = None) -> Catalog:
         forms=form_map,
         letters=frozenset(letter_ids),
         version_id=version_id,
+        lists=lists,
     )
 
 

@@ -22,6 +22,9 @@ FILE_WIDGET = "file"
 # Sources that live in the database (platforms, providers, the agency registry): the renderer lists them,
 # the service checks them.
 DATABASE_SOURCES = frozenset({"platforms", "providers", "agencies"})
+# Sources from the version's published lists (lists/clasificacion.json): the renderer lists them from the
+# catalog, ``forms.validate`` checks them (a motivo must belong to the mercado chosen beside it).
+LIST_SOURCES = frozenset({"markets", "motives", "categories"})
 
 
 # --- walking a schema ---
@@ -115,8 +118,8 @@ def _check_choices(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterat
     widget, source = schema.get("x-widget"), schema.get("x-options-source")
     if widget is not None and widget not in WIDGETS:
         yield f'"x-widget" desconocido: "{widget}"; valores válidos: {", ".join(sorted(WIDGETS))}'
-    if source is not None and source not in OPTION_SOURCES and source not in DATABASE_SOURCES:
-        known = ", ".join(sorted({*OPTION_SOURCES, *DATABASE_SOURCES}))
+    if source is not None and source not in {*OPTION_SOURCES, *DATABASE_SOURCES, *LIST_SOURCES}:
+        known = ", ".join(sorted({*OPTION_SOURCES, *DATABASE_SOURCES, *LIST_SOURCES}))
         yield f'"x-options-source" desconocido: "{source}"; valores válidos: {known}'
     labels, enum = schema.get("x-enum-labels"), schema.get("enum")
     if (

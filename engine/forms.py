@@ -8,9 +8,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine import inputs, rut
+from engine import classification, inputs, rut
+from engine.classification import Classification
 from engine.errors import ContentProblem, FieldError, FormInvalid, InvalidContent
-from engine.form_checks import DATABASE_SOURCES, DRAFT, FILE_WIDGET, WIDGETS, deref, schema_problems
+from engine.form_checks import (
+    DATABASE_SOURCES,
+    DRAFT,
+    FILE_WIDGET,
+    LIST_SOURCES,
+    WIDGETS,
+    deref,
+    schema_problems,
+)
 from engine.form_errors import NOT_ALLOWED, enum_labels, field_errors
 from engine.form_validator import (
     FORMAT_CHECKER,
@@ -27,6 +36,7 @@ __all__ = [
     "FILE_WIDGET",
     "FORMATS",
     "FORMAT_CHECKER",
+    "LIST_SOURCES",
     "NOT_ALLOWED",
     "OPTION_SOURCES",
     "REQUIRED",
@@ -142,6 +152,18 @@ class Form:
         """The fields whose value an ``x-prefill`` expression suggests, nested ones included."""
         return tuple(item for item in _flatten(self._fields) if item.prefill)
 
+    def title_of(self, path: str) -> str:
+        """A field's title as people read it (``RUT (Consumidor/a)``); the path itself for an unknown one."""
+        found = {item.path: item for item in _flatten(self._fields)}
+        if path not in found:
+            return path
+        parent = found.get(path.rpartition(".")[0])
+        return f"{found[path].title} ({parent.title})" if parent else found[path].title
+
+    def classified_fields(self) -> tuple[FormField, ...]:
+        """The fields fed from the published classification (mercado, motivo, categoría), nested included."""
+        return tuple(item for item in _flatten(self._fields) if item.options_source in LIST_SOURCES)
+
     def file_fields(self) -> tuple[FormField, ...]:
         """The attachment fields (``"x-widget": "file"``), nested ones included, in display order."""
         return tuple(item for item in _flatten(self._fields) if item.widget == FILE_WIDGET)
@@ -218,14 +240,34 @@ def _normalize_ruts(root: Mapping[str, Any], raw: Any, value: Any, depth: int = 
     return value
 
 
-def validate(form: Form, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The cleaned data (stripped, blanks dropped, RUTs canonical); raises FormInvalid naming every field."""
+def _classification_errors(form: Form, data: Mapping[str, Any], found: Classification) -> list[FieldError]:
+    """Mercado, motivo and categoría fields checked against the published classification: each code must
+    exist, a motivo must belong to the mercado beside it, a categoría to the motivo beside it."""
+    values = {item.path: (item.options_source, _at(data, item.path)) for item in form.classified_fields()}
+    chosen = {(path.rpartition(".")[0], source): value for path, (source, value) in values.items()}
+    errors = []
+    for path, (source, value) in values.items():
+        if isinstance(value, str):
+            near = {kind: chosen.get((path.rpartition(".")[0], kind)) for kind in LIST_SOURCES}
+            message = classification.value_problem(found, str(source), value, near)
+            if message:
+                errors.append(FieldError(path, message))
+    return errors
+
+
+def validate(form: Form, data: Mapping[str, Any], classified: Classification | None = None) -> dict[str, Any]:
+    """The cleaned data (stripped, blanks dropped, RUTs canonical); raises FormInvalid naming every field.
+    ``classified``: the version's classification, which the mercado/motivo/categoría fields must follow."""
     if not isinstance(data, Mapping):
         raise FormInvalid([FieldError("", "Debe ser un grupo de campos.")])
     cleaned: dict[str, Any] = _clean(data)
     problems = field_errors(form.schema, form._order, form._validator.iter_errors(cleaned))
+    if classified is not None:
+        failed = {p.field for p in problems}
+        problems += [p for p in _classification_errors(form, cleaned, classified) if p.field not in failed]
     if problems:
-        raise FormInvalid(problems)
+        named = ", ".join(dict.fromkeys(form.title_of(p.field) for p in problems if p.field))
+        raise FormInvalid(problems, f"Revise los campos: {named}" if named else "")
     result: dict[str, Any] = _normalize_ruts(form.schema, form.schema, cleaned)
     return result
 
@@ -233,7 +275,7 @@ def validate(form: Form, data: Mapping[str, Any]) -> dict[str, Any]:
 # --- loading a form file (publish time: every problem names file and element) ---
 
 
-def _parse(text: str, file: str) -> dict[str, Any]:
+def _parse(text: str, file: str, what: str = "el formulario") -> dict[str, Any]:
     """The JSON object in the text; raises InvalidContent naming line and column, or a duplicated key."""
     duplicates: list[str] = []
 
@@ -252,15 +294,15 @@ def _parse(text: str, file: str) -> dict[str, Any]:
     if found := inputs.problem(document):  # too deep to validate or render, or text we cannot store
         raise InvalidContent([ContentProblem(file, "#", found)])
     if not isinstance(document, dict):
-        raise InvalidContent([ContentProblem(file, "#", "el formulario debe ser un objeto JSON ({...})")])
+        raise InvalidContent([ContentProblem(file, "#", f"{what} debe ser un objeto JSON ({{...}})")])
     if duplicates:
         raise InvalidContent([ContentProblem(file, key, f'clave repetida: "{key}"') for key in duplicates])
     return document
 
 
-def parse_document(text: str, file: str) -> dict[str, Any]:
-    """The form file's JSON object; InvalidContent for broken JSON, a non-object or a repeated key."""
-    return _parse(text, file)
+def parse_document(text: str, file: str, what: str = "el formulario") -> dict[str, Any]:
+    """The form (or list) file's JSON object; InvalidContent for broken JSON, a non-object, a repeated key."""
+    return _parse(text, file, what)
 
 
 def load_form(form_id: str, text: str, file: str) -> Form:

@@ -3,6 +3,7 @@ stores and loads; what a step means for the business (letters, notices, derivati
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -202,6 +203,7 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     outcome = data.get("outcome")
     if isinstance(outcome, str) and outcome:
         case.outcome = outcome
+    _project_classification(case, data)
     status = data.get("status")
     if runtime.is_completed(loaded.wf) or status == "closed":
         if case.status != "closed":
@@ -222,6 +224,22 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     return events
 
 
+CLASSIFICATION = ("market", "motive", "category")
+
+
+def _project_classification(case: Case, data: Mapping[str, Any]) -> None:
+    """The case's mercado, motivo and categoría codes, from the process data variables of those names (the
+    intake form's fields, or a later task that reclassifies): when a step gives a mercado or a motivo, the
+    three are taken together, so a categoría never outlives the motivo it belonged to."""
+    codes = {name: data.get(name) for name in CLASSIFICATION}
+    if not any(isinstance(codes[name], str) and codes[name] for name in ("market", "motive")):
+        return
+    for name, value in codes.items():
+        code = value if isinstance(value, str) and value and len(value) <= 40 else None
+        if getattr(case, name) != code:
+            setattr(case, name, code)
+
+
 def task_copy(case: Case) -> dict[str, Any]:
     """The case's fields each open task carries for the bandeja (filters, sorting, counts, search)."""
     due, warn = case.due_on, case.warn_on
@@ -234,6 +252,8 @@ def task_copy(case: Case) -> dict[str, Any]:
         "channel": case.channel,
         "provider_rut": case.provider_rut,
         "provider_key": case.provider_name.lower() if case.provider_name else None,
+        "market": case.market,
+        "motive": case.motive,
     }
 
 

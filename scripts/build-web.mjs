@@ -31,6 +31,7 @@ await esbuild.build({
     formeditor: "web/modeler/formeditor.js",
     lettereditor: "web/modeler/lettereditor.js",
     charts: "web/charts/charts.js", // the Cuadro de Monitoreo's charts (Chart.js)
+    listeditor: "web/modeler/listeditor.js",
   },
   bundle: true,
   minify: true,

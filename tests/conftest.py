@@ -228,6 +228,9 @@ def complaint(**overrides: Any) -> dict[str, Any]:
             "phone": "+56 9 1234 5678",
         },
         "provider": {"rut": "76.086.428-5", "name": "Tienda Demo Ltda."},
+        "market": "comercio",
+        "motive": "cobro_indebido",
+        "category": "doble_cobro",
         "subject": "Cobro duplicado",
         "description": "Me cobraron dos veces la misma compra en la tienda.",
     }

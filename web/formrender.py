@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from markupsafe import Markup
 
 from engine import forms, refdata
+from engine.classification import Classification
 from engine.forms import Form, FormField
 from engine.services.attachments import ACCEPT
 from web.formparse import BAD_ATTACHMENT as BAD_ATTACHMENT
@@ -33,7 +34,7 @@ TEMPLATES_DIR = Path(__file__).with_name("templates")
 DATE_PLACEHOLDER = "dd-mm-aaaa"
 # Also the browser's own hint; written to mean the same under the HTML pattern's "v" regex flag.
 DATE_PATTERN = r"\d{1,2}[\-\/]\d{1,2}[\-\/]\d{4}"
-_SOURCES = ("comunas", "regions", "agencies", "platforms", "providers")
+_SOURCES = ("comunas", "regions", "agencies", "platforms", "providers", "markets", "motives", "categories")
 _NORTH_TO_SOUTH = "15 01 02 03 04 05 13 06 07 16 08 09 14 10 11 12".split()
 
 Pair = tuple[str, str]
@@ -44,10 +45,12 @@ Pair = tuple[str, str]
 
 @dataclass(frozen=True)
 class OptionGroup:
-    """Options shown under one heading (an HTML ``<optgroup>``), e.g. the comunas of one region."""
+    """Options shown under one heading (an HTML ``<optgroup>``), e.g. the comunas of one region. ``parent``:
+    the code of what they depend on (the region, the mercado), for the page's script to filter by."""
 
     label: str
     options: tuple[Pair, ...]
+    parent: str = ""
 
 
 Choices = Sequence[Pair | OptionGroup]
@@ -69,7 +72,7 @@ def _regions() -> list[refdata.Region]:
 def _comuna_groups() -> tuple[OptionGroup, ...]:
     by_name = sorted(refdata.comunas().values(), key=lambda c: _sort_key(c.name))
     return tuple(
-        OptionGroup(r.name, tuple((c.code, c.name) for c in by_name if c.region_code == r.code))
+        OptionGroup(r.name, tuple((c.code, c.name) for c in by_name if c.region_code == r.code), r.code)
         for r in _regions()
     )
 
@@ -98,11 +101,41 @@ class Options:
     agencies: Choices = field(default_factory=_agency_pairs)
     platforms: Choices = ()
     providers: Choices = ()
+    markets: Choices = ()
+    motives: Choices = ()
+    categories: Choices = ()
 
 
-def reference_options(platforms: Sequence[Pair] = (), providers: Sequence[Pair] = ()) -> Options:
-    """Options with comunas, regions and agencies from ``engine.refdata`` plus the platforms and providers."""
-    return Options(platforms=tuple(platforms), providers=tuple(providers))
+def _classification_options(found: Classification) -> dict[str, Choices]:
+    """Mercados; the motivos grouped by mercado (a motivo of several mercados is under each); the
+    categorías grouped by motivo. The groups carry their parent's code for the dependent selects."""
+    motives = tuple(
+        OptionGroup(
+            m.label, tuple((c, found.motives[c].label) for c in m.motives if c in found.motives), m.code
+        )
+        for m in found.markets
+    )
+    categories = tuple(
+        OptionGroup(m.label, tuple((c.code, c.label) for c in m.categories), m.code)
+        for m in found.motives.values()
+        if m.categories
+    )
+    return {
+        "markets": tuple((m.code, m.label) for m in found.markets),
+        "motives": motives,
+        "categories": categories,
+    }
+
+
+def reference_options(
+    platforms: Sequence[Pair] = (),
+    providers: Sequence[Pair] = (),
+    classification: Classification | None = None,
+) -> Options:
+    """Options with comunas, regions and agencies from ``engine.refdata`` plus the platforms and providers,
+    and the mercados, motivos and categorías of the published classification when given."""
+    listed = _classification_options(classification) if classification else {}
+    return Options(platforms=tuple(platforms), providers=tuple(providers), **listed)
 
 
 # --- what the template shows ---
@@ -120,10 +153,11 @@ class Choice:
 
 @dataclass(frozen=True)
 class ChoiceGroup:
-    """Choices under one heading; an empty label means no ``<optgroup>``."""
+    """Choices under one heading; an empty label means no ``<optgroup>``. ``parent``: see OptionGroup."""
 
     label: str
     choices: tuple[Choice, ...]
+    parent: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,6 +288,8 @@ def _attrs(item: FormField, widget: str) -> dict[str, str]:
         return {"rows": "5"}
     if widget == forms.FILE_WIDGET:
         return {"accept": ACCEPT}
+    if widget == "select" and item.options_source:  # web/static/dependent.js filters by it
+        return {"data-options-source": item.options_source}
     return dict(_FORMAT_ATTRS.get(item.format or "", {}))
 
 
@@ -264,15 +300,15 @@ def _source(item: FormField, ctx: _Context) -> Choices:
     return found or tuple(zip(map(as_text, item.enum), item.enum_labels, strict=False))
 
 
-def _grouped(choices: Choices) -> list[tuple[str, list[Pair]]]:
-    groups: list[tuple[str, list[Pair]]] = []
+def _grouped(choices: Choices) -> list[tuple[str, list[Pair], str]]:
+    groups: list[tuple[str, list[Pair], str]] = []
     for entry in choices:
         if isinstance(entry, OptionGroup):
-            groups.append((entry.label, list(entry.options)))
+            groups.append((entry.label, list(entry.options), entry.parent))
         elif groups and not groups[-1][0]:
             groups[-1][1].append(entry)
         else:
-            groups.append(("", [entry]))
+            groups.append(("", [entry], ""))
     return groups
 
 
@@ -281,16 +317,18 @@ def _choice_groups(
 ) -> tuple[ChoiceGroup, ...]:
     """The field's choices, marked as chosen; a current value not offered is kept as an option of its own."""
     groups = _grouped(_source(item, ctx))
-    offered = {value for _, pairs in groups for value, _ in pairs}
+    offered = {value for _, pairs, _ in groups for value, _ in pairs}
     kept = [value for value in dict.fromkeys(current) if value and value not in offered]
     if kept:
-        groups.insert(0, ("", [(value, value) for value in kept]))
+        groups.insert(0, ("", [(value, value) for value in kept], ""))
     index = itertools.count()
     return tuple(
         ChoiceGroup(
-            label, tuple(Choice(f"{html_id}-{next(index)}", v, text, v in current) for v, text in pairs)
+            label,
+            tuple(Choice(f"{html_id}-{next(index)}", v, text, v in current) for v, text in pairs),
+            parent,
         )
-        for label, pairs in groups
+        for label, pairs, parent in groups
     )
 
 

@@ -32,6 +32,8 @@ INTAKE: Mapping[str, Any] = {
         "phone": "+56 9 1234 5678",
     },
     "provider": {"rut": "76.086.428-5", "name": "Tienda Demo Ltda."},
+    "market": "comercio",
+    "motive": "cobro_indebido",
     "subject": "Cobro duplicado",
     "description": "Me cobraron dos veces la misma compra en la tienda.",
 }

@@ -21,7 +21,7 @@ from .cases import (
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
 from .outbox import OutboxEntry
-from .people import ApiToken, Comuna, LoginAttempt, Platform, Provider, Region, User
+from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
 from .reports import ExportJob, ExportRecord
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Base",
     "Case",
     "Comuna",
+    "Consumer",
     "ContentFile",
     "ContentVersion",
     "Derivation",

@@ -36,7 +36,16 @@ def managed_by_migration(name: str | None) -> bool:
 # What the Cuadro de Monitoreo's aggregates read of a case (an index-only scan on PostgreSQL: ADR 0016).
 MONITOR_COVER = [
     *("region_code", "comuna_code", "platform_code", "channel", "kind", "stage", "status"),
-    *("due_on", "warn_on", "closed_at", "closed_business_days", "outcome", "provider_rut", "subject"),
+    *(
+        "due_on",
+        "warn_on",
+        "closed_at",
+        "closed_business_days",
+        "outcome",
+        "provider_rut",
+        "market",
+        "motive",
+    ),
 ]
 
 
@@ -56,6 +65,14 @@ class Case(Base):
         Index("ix_cases_platform_opened", "platform_code", "opened_at", "id"),
         # The monitoring's cohort (cases opened in a period), covering what its aggregates read.
         Index("ix_cases_opened_on", "opened_on", postgresql_include=MONITOR_COVER),
+        # Companies typed at intake that the registry does not have yet (migration 0013): the providers page
+        # lists them for the registry.
+        Index(
+            "ix_cases_unregistered_provider",
+            "provider_name",
+            postgresql_where=text("provider_unregistered"),
+            sqlite_where=text("provider_unregistered"),
+        ),
         {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -73,7 +90,13 @@ class Case(Base):
     consumer_phone: Mapped[str | None] = mapped_column(String(30))
     provider_rut: Mapped[str | None] = mapped_column(String(12), index=True)
     provider_name: Mapped[str | None] = mapped_column(String(160))
+    provider_unregistered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     subject: Mapped[str] = mapped_column(String(200), default="")
+    # The classification's codes (lists/clasificacion.json, migration 0013), projected from the process data
+    # at each step: reports group by them; the labels come from the published list.
+    market: Mapped[str | None] = mapped_column(String(40), index=True)
+    motive: Mapped[str | None] = mapped_column(String(40), index=True)
+    category: Mapped[str | None] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text, default="")
     opened_at: Mapped[datetime]
     opened_on: Mapped[date] = mapped_column(Date)
@@ -131,11 +154,37 @@ def _open_task_index(name: str, *keys: str) -> Index:
     )
 
 
+# The mercado and motivo filters (migration 0013): one range each per scope, covering the other one too.
+CLASSIFIED_KEYS = {"_market": "market", "_motive": "motive"}
+
+
+def _classified_index(name: str, scope: str, key: str) -> Index:
+    return Index(
+        name,
+        f"{scope}_code",
+        key,
+        "due_on",
+        "created_at",
+        "id",
+        postgresql_include=[
+            c
+            for c in (*INBOX_COVER, "market", "motive")
+            if c not in (key, "due_on", "created_at", "id", f"{scope}_code")
+        ],
+        postgresql_where=OPEN_TASK,
+        sqlite_where=OPEN_TASK,
+    )
+
+
 def _inbox_indexes() -> list[Index]:
     return [
         _open_task_index(f"ix_human_tasks_inbox_{scope}{suffix}", f"{scope}_code", *keys)
         for scope in ("region", "platform")
         for suffix, keys in INBOX_KEYS.items()
+    ] + [
+        _classified_index(f"ix_human_tasks_inbox_{scope}{suffix}", scope, key)
+        for scope in ("region", "platform")
+        for suffix, key in CLASSIFIED_KEYS.items()
     ]
 
 
@@ -174,6 +223,8 @@ class HumanTask(Base):
     warn_days: Mapped[int | None] = mapped_column(Integer)  # due_on - warn_on: bounds the "por vencer" range
     provider_rut: Mapped[str | None] = mapped_column(String(12))
     provider_key: Mapped[str | None] = mapped_column(String(160))  # provider_name.lower(): prefix search
+    market: Mapped[str | None] = mapped_column(String(40))  # the case's mercado and motivo (migration 0013)
+    motive: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(80))

@@ -61,6 +61,20 @@ class Provider(Base):
     updated_by: Mapped[str | None] = mapped_column(String(80))
 
 
+class Consumer(Base):
+    """One person per RUT (SPEC §4): the latest contact data any of their cases gave (updated at each intake,
+    in the step's transaction). Their history is the cases with this consumer_rut."""
+
+    __tablename__ = "consumers"
+    rut: Mapped[str] = mapped_column(String(12), primary_key=True)  # canonical 12345678-5
+    name: Mapped[str] = mapped_column(String(160), default="")
+    email: Mapped[str | None] = mapped_column(String(160))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    comuna_code: Mapped[str | None] = mapped_column(ForeignKey("comunas.code"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = {"sqlite_autoincrement": True}

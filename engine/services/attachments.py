@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from .. import caselog, forms, inputs
 from ..access import Actor, find_case
 from ..caselog import LogEvent
+from ..classification import Classification
 from ..errors import CaseNotFound, FieldError, Forbidden, FormInvalid, NotFound
 from ..forms import Form
 from ..models import Attachment, Case
@@ -173,12 +174,17 @@ def upload_problems(
     return problems
 
 
-def _refuse(form: Form | None, data: Mapping[str, Any], problems: list[FieldError]) -> NoReturn:
+def _refuse(
+    form: Form | None,
+    data: Mapping[str, Any],
+    problems: list[FieldError],
+    classified: Classification | None = None,
+) -> NoReturn:
     """FormInvalid with the file problems and, for every other field, the form's own messages."""
     others: list[FieldError] = []
     try:
         if form is not None:
-            forms.validate(form, data)
+            forms.validate(form, data, classified)
     except FormInvalid as exc:
         refused = {problem.field for problem in problems}
         others = [error for error in exc.errors if error.field not in refused]
@@ -306,7 +312,7 @@ def open_case_with_files(
         form = cat.form(start_form) if start_form else None
         problems = upload_problems(form, posted, data)
         if problems:
-            _refuse(form, data, problems)
+            _refuse(form, data, problems, cat.classification)
     summary = cases.open_case(s, store, data, actor, now, process_id=process_id)
     case_id = s.execute(select(Case.id).where(Case.folio == summary.folio)).scalar_one()
     for path, files in posted.items():

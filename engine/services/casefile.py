@@ -58,6 +58,7 @@ class CasePage:
     diagrams: list[DiagramState]
     letters: list[str]
     kinds: Mapping[str, str]  # kind code → words, for this case's version (consumer kinds and processes)
+    classification: tuple[str, str, str] = ("", "", "")  # labels of mercado, motivo, categoría (its version)
 
 
 NOTE_TITLES = {"cierre_propuesto_por": "Cierre propuesto por", "outcome": "Resultado propuesto"}
@@ -166,6 +167,7 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         _diagrams(cat, inst, tasks),
         sorted(cat.letters),
         kind_labels(cat),
+        cat.classification.labels(case.market, case.motive, case.category),
     )
 
 

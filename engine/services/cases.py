@@ -19,7 +19,7 @@ from ..labels import CHANNELS, KINDS, label
 from ..models import Case, HumanTask, LogEntry, Platform, Timer
 from ..roles import CASE_STAFF
 from ..store import CatalogStore
-from . import providers, steps
+from . import consumers, providers, steps
 
 DEFAULT_PROCESS = "caso"
 
@@ -81,6 +81,7 @@ class CaseDetail:
     open_tasks: list[TaskBrief]
     timers: list[TimerView]
     log: list[LogView]
+    classification: Mapping[str, str | None]  # codes of mercado, motivo and categoría (lists/clasificacion)
 
 
 def summarize(case: Case, now: datetime) -> CaseSummary:
@@ -141,11 +142,12 @@ def open_case(
     cat = store.latest(s)
     proc = cat.process(process_id)
     form = cat.form(proc.start_form) if proc.start_form else None
-    clean = forms.validate(form, data) if form else dict(data)
+    clean = forms.validate(form, data, cat.classification) if form else dict(data)
     if form and (named := forms.file_ids(form, clean)):  # a new case has no files yet to name
         raise FormInvalid([FieldError(path, forms.UNKNOWN_ATTACHMENT) for path in named])
     platform = _platform_for(s, str(clean.get("platform", "")), actor)
     case = _case_row(clean, platform, actor, now, process_id)
+    case.provider_unregistered = not consumers.is_registered(s, case.provider_rut, case.provider_name)
     s.add(case)
     s.flush()
     case.folio = f"{case.opened_on.year}-{case.id:06d}"
@@ -166,6 +168,7 @@ def open_case(
         public=True,
     )
     steps.start(s, cat, proc, case, start_data, [intake], actor, now)
+    consumers.record_consumer(s, case, now)
     return summarize(case, now)
 
 
@@ -249,6 +252,7 @@ def detail_of(s: Session, case: Case, now: datetime) -> CaseDetail:
         ],
         timers=[TimerView(t.element_id, t.name, t.due_at, t.attempts, t.last_error) for t in timers],
         log=[LogView(e.at, e.actor, e.event, e.summary, e.channel, e.data) for e in log],
+        classification={"market": case.market, "motive": case.motive, "category": case.category},
     )
 
 

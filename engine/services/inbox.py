@@ -36,6 +36,8 @@ class InboxQuery:
     channel: str | None = None
     due: str | None = None
     platform: str | None = None
+    market: str | None = None  # mercado and motivo codes (lists/clasificacion.json)
+    motive: str | None = None
     search: str | None = None
     page: int = 1
 
@@ -142,6 +144,8 @@ def _parts(q: InboxQuery, actor: Actor, today: _Today, *columns: Any) -> list[Se
         (HumanTask.stage, q.stage),
         (HumanTask.channel, q.channel),
         (HumanTask.platform_code, q.platform),
+        (HumanTask.market, q.market),
+        (HumanTask.motive, q.motive),
     ):
         if value:
             query = query.where(column == value)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..catalog import Catalog
+from ..classification import EMPTY, Classification
 from ..forms import Form
 from ..labels import KINDS
 from ..models import Platform
@@ -25,6 +26,7 @@ class IntakeOptions:
     form: Form
     platforms: tuple[tuple[str, str], ...]  # (code, name), by code
     others: Mapping[str, str]
+    classification: Classification = EMPTY  # the version's mercados, motivos and categorías
 
     @property
     def is_other(self) -> bool:
@@ -52,4 +54,5 @@ def intake_options(s: Session, store: CatalogStore, process_id: str) -> IntakeOp
         return None
     platforms = tuple((p.code, p.name) for p in s.execute(select(Platform).order_by(Platform.code)).scalars())
     others = {pid: name for pid, name in kind_labels(cat).items() if pid not in KINDS}
-    return IntakeOptions(process_id, cat.processes[process_id].name, form, platforms, others)
+    name = cat.processes[process_id].name
+    return IntakeOptions(process_id, name, form, platforms, others, cat.classification)

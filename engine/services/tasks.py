@@ -177,7 +177,7 @@ def _clean_submission(
 ) -> dict[str, Any]:
     """The submission as the task's form validates it, with what the registries and four eyes add."""
     form = loaded.catalog.form(task.form_id) if task.form_id else None
-    clean = forms.validate(form, data) if form else {}
+    clean = forms.validate(form, data, loaded.catalog.classification) if form else {}
     if form:
         attachments.check_references(s, case.id, form, clean)
         clean.update(derivations.agency_fields(s, form, clean))

@@ -50,6 +50,8 @@ def register_reclamo(page: Page) -> str:
     page.get_by_role("group", name="Proveedor").get_by_label("Nombre o razón social").fill(
         "Tienda Demo Ltda."
     )
+    page.get_by_label("Mercado").select_option("comercio")
+    page.get_by_label("Motivo legal").select_option("cobro_indebido")
     page.get_by_label("Materia").fill("Cobro duplicado")
     page.get_by_label("Descripción de los hechos").fill("Me cobraron dos veces la misma compra en la tienda.")
     page.get_by_role("button", name="Registrar caso").click()

@@ -140,3 +140,16 @@ def test_the_same_seed_gives_the_same_cases(tmp_path: Path) -> None:
         runs.append([(c.folio, c.consumer_name, c.stage, c.status, c.outcome) for c in all_cases(built)])
         built.db.engine.dispose()
     assert runs[0] == runs[1] and len(runs[0]) == 12
+
+
+def test_every_consulta_and_reclamo_carries_a_classification_of_the_published_list(demo_sys: System) -> None:
+    with demo_sys.db.reading() as s:
+        found = demo_sys.store.latest(s).classification
+    population = all_cases(demo_sys)
+    classified = [c for c in population if c.kind != "out_of_scope"]
+    assert classified and all(c.market and c.motive for c in classified)
+    for c in classified:
+        market = found.market(c.market)
+        assert market is not None and c.motive in market.motives
+        assert c.category is None or found.category(c.motive, c.category) is not None
+    assert len({c.market for c in classified}) >= 4

@@ -57,7 +57,7 @@ def timer_event(expression: str) -> str:
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """A copy of the shipped content to break on purpose."""
-    for folder in ("processes", "forms", "letter_templates"):
+    for folder in ("processes", "forms", "letter_templates", "lists"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
 

@@ -104,7 +104,7 @@ def test_fields_follow_x_order_with_nested_objects_in_fieldsets() -> None:
     assert names == [
         "kind", "channel", "platform",
         "consumer.rut", "consumer.name", "consumer.email", "consumer.phone", "consumer.comuna",
-        "provider.rut", "provider.name", "subject", "description", "adjuntos",
+        "provider.rut", "provider.name", "market", "motive", "category", "subject", "description", "adjuntos",
     ]  # fmt: skip
     consumer = doc.xpath("//fieldset[legend[starts-with(normalize-space(.), 'Consumidor/a')]]")[0]
     assert consumer.xpath(".//input/@name") == [
@@ -422,6 +422,7 @@ def test_round_trip_parse_validate_and_show_the_errors_beside_the_fields() -> No
     posted = {
         "kind": ["complaint"], "channel": ["web"], "platform": ["falabella"], "consumer.rut": [WRONG_RUT],
         "consumer.name": [""], "consumer.comuna": ["13101"], "subject": ["Cobro"], "description": ["corto"],
+        "market": ["comercio"], "motive": ["cobro_indebido"],
     }  # fmt: skip
     data, parse_errors = parse_submission(form, posted)
     assert parse_errors == {}

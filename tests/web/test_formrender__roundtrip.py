@@ -79,6 +79,9 @@ def intake(**changes: str) -> dict[str, str]:
         "consumer.comuna": "13101",
         "provider.rut": "",
         "provider.name": "",
+        "market": "comercio",
+        "motive": "cobro_indebido",
+        "category": "",
         "subject": "Cobro duplicado",
         "description": "Me cobraron dos veces la misma compra.",
         "csrf_token": "token-que-se-ignora",
@@ -160,6 +163,8 @@ def test_a_valid_intake_is_accepted_as_nested_json(
                 "comuna": "13101",
             },
             "provider": {"name": "Tienda Ejemplo SpA"},
+            "market": "comercio",
+            "motive": "cobro_indebido",
             "subject": "Cobro duplicado",
             "description": "Me cobraron dos veces la misma compra.",
         }

@@ -36,6 +36,8 @@ def intake_form(**overrides: str) -> dict[str, str]:
         "consumer.comuna": "13101",
         "consumer.email": "ana@ejemplo.cl",
         "provider.name": "Tienda Demo Ltda.",
+        "market": "comercio",
+        "motive": "cobro_indebido",
         "subject": "Cobro duplicado",
         "description": "Me cobraron dos veces la misma compra en la tienda.",
     }

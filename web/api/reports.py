@@ -76,14 +76,16 @@ def indicators_json(actor: Actor, query: IndicatorQuery) -> Response:
     today = local_date(context.now())
     f, period = query.parsed(today)
     with context.system().db.reading() as s:
-        return json_response(indicators.dashboard(s, actor, f, period, today))
+        return json_response(indicators.dashboard(s, actor, f, period, today, context.system().store))
 
 
 def _file(actor: Actor, query: IndicatorQuery, fmt: str) -> Response:
     today, now = local_date(context.now()), context.now()
     f, period = query.parsed(today)
     with context.system().db.writing() as s:
-        body = exports.dashboard_file(s, actor, f, period, today, now, fmt, query.table)
+        body = exports.dashboard_file(
+            s, actor, f, period, today, now, fmt, query.table, context.system().store
+        )
     mime = XLSX_MIME if fmt == "xlsx" else CSV_MIME
     return send_file(body, mimetype=mime, as_attachment=True, download_name=f"indicadores.{fmt}")
 

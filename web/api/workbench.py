@@ -191,7 +191,7 @@ def list_versions(actor: Actor) -> Response:
 
 @bp.get("/versions/<id:version_id>/export")
 @operation(
-    "Exportar una versión como zip de processes/, forms/ y letter_templates/",
+    "Exportar una versión como zip de processes/, forms/, letter_templates/ y lists/",
     {200: Reply("El zip", media=ZIP_MIME), 404: UNKNOWN_VERSION},
     auth=ANALYST,
 )

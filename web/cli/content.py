@@ -55,7 +55,8 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--note", default="", help="Nota de la versión")
 @click.option("--by", "by", default="cli", help="Quién publica")
 def publish(directory: Path, note: str, by: str) -> None:
-    """Publica processes/, forms/ y letter_templates/ de DIRECTORY como versión nueva; imprime su número."""
+    """Publica processes/, forms/, letter_templates/ y lists/ de DIRECTORY como versión nueva; imprime su
+    número."""
     sys_ = common.system()
     schema.upgrade(sys_.db)
     try:

@@ -59,6 +59,8 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         due_labels=DUE_LABELS,
         actor=actor,
         derivations=found.derivations,
+        transfer_platforms=found.platforms,
+        colleagues=found.colleagues,
         folio=folio,
     )
     return body, status

@@ -44,6 +44,7 @@ def dashboard(fmt: str) -> ResponseReturnValue:
             now,
             fmt,
             request.args.get("table") or None,
+            context.system().store,
         )
     return _send(body, f"indicadores_{parsed.period.code or 'periodo'}", fmt)
 

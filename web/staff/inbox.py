@@ -34,6 +34,8 @@ def _query() -> InboxQuery:
         channel=args.get("channel") if args.get("channel") in CHANNELS else None,
         due=args.get("due") if args.get("due") in DUE_STATES else None,
         platform=(args.get("platform") or "").strip()[:20] or None,
+        market=(args.get("market") or "").strip()[:40] or None,
+        motive=(args.get("motive") or "").strip()[:40] or None,
         search=(args.get("q") or "").strip()[:80] or None,
         page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
     )
@@ -52,6 +54,9 @@ def index() -> str:
         q=found.query,
         tabs=TABS,
         kinds=found.kinds,
+        markets=found.markets,
+        motives=found.motives,
+        platforms=found.platforms,
         stages=STAGES,
         channels=CHANNELS,
         due_labels=DUE_LABELS,

@@ -3,15 +3,16 @@ also a request to any other published process with an intake form (``?proceso=me
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import FormInvalid
 from engine.forms import Form
 from engine.labels import CHANNELS
-from engine.services import attachments, cases, intake_options
+from engine.services import attachments, cases, consumers, intake_options
 
 from .. import context, formrender, uploads
 from ..auth import current_actor, roles_required
@@ -35,7 +36,7 @@ def _render(
         found = intake_options.intake_options(s, system.store, _process_id())
     if found is None:
         abort(404)
-    options = formrender.reference_options(platforms=found.platforms)
+    options = formrender.reference_options(platforms=found.platforms, classification=found.classification)
     html = formrender.render_form(found.form, values, errors, options, prefix="ingreso")
     channels = {code: CHANNELS[code] for code in STAFF_CHANNELS}
     return render_template(
@@ -98,3 +99,33 @@ def create() -> ResponseReturnValue:
     else:
         flash(f"Solicitud registrada con el folio {summary.folio}.", "success")
     return redirect(url_for("cases.show", folio=summary.folio))
+
+
+@bp.get("/casos/nuevo/consumidor")
+@roles_required(*INTAKE_ROLES)
+def consumer() -> ResponseReturnValue:
+    """JSON for the intake page: the record and previous cases of a RUT (links only to cases in scope)."""
+    system = context.system()
+    with system.db.reading() as s:
+        found = consumers.known_consumer(s, request.args.get("rut", "")[:20], current_actor())
+    body = dataclasses.asdict(found)
+    body["cases"] = [
+        {
+            **dataclasses.asdict(c),
+            "opened_on": c.opened_on.strftime("%d-%m-%Y"),
+            "open": c.open,
+            "url": url_for("cases.show", folio=c.folio) if c.in_scope else None,
+        }
+        for c in found.cases
+    ]
+    return jsonify(body)
+
+
+@bp.get("/casos/nuevo/proveedores")
+@roles_required(*INTAKE_ROLES)
+def providers() -> ResponseReturnValue:
+    """JSON for the intake page: registered companies whose RUT or name starts with ``q``."""
+    system = context.system()
+    with system.db.reading() as s:
+        found = consumers.suggest_providers(s, request.args.get("q", "")[:80])
+    return jsonify({"providers": [dataclasses.asdict(p) for p in found]})

@@ -26,7 +26,9 @@ def index() -> ResponseReturnValue:
     board = None
     if parsed.period is not None:
         with context.system().db.reading() as s:
-            board = indicators.dashboard(s, current_actor(), parsed.filter, parsed.period, today)
+            board = indicators.dashboard(
+                s, current_actor(), parsed.filter, parsed.period, today, context.system().store
+            )
     body = render_template(
         "monitoring/index.html",
         board=board,

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import FormInvalid
-from engine.services import providers
+from engine.services import consumers, providers
 
 from .. import context
 from ..auth import current_actor, roles_required
@@ -39,11 +39,13 @@ def _registry(
     with context.system().db.reading() as s:
         found = providers.search_providers(s, query, _page_number())
         markets = providers.known_markets(s)
+        pending = consumers.unregistered_providers(s)
     body = render_template(
         "providers/index.html",
         found=found,
         query=query,
         markets=markets,
+        pending=pending,
         errors=errors or {},
         values=values or {},
     )

@@ -49,3 +49,10 @@ def form(form_id: str) -> ResponseReturnValue:
 def letter(letter_id: str) -> ResponseReturnValue:
     """One letter template of the draft: upload, placeholders, preview with a case."""
     return render_template("modeler/letter.html", letter_id=letter_id)
+
+
+@bp.get("/listas/<list_id>")
+@roles_required(*EDITORS)
+def content_list(list_id: str) -> ResponseReturnValue:
+    """The JSON editor of one list of the draft (lists/<id>.json: the classification ...)."""
+    return render_template("modeler/list.html", list_id=list_id)

@@ -17,8 +17,18 @@ from ..auth import current_actor, roles_required
 
 bp = Blueprint("workbench", __name__, url_prefix="/taller")
 ROLES = ("analista", "integrador")
-EDITORS = {"process": "/taller/procesos/", "form": "/taller/formularios/", "letter": "/taller/cartas/"}
-KIND_LABELS = {"process": "Procesos (BPMN)", "form": "Formularios", "letter": "Plantillas de cartas"}
+EDITORS = {
+    "process": "/taller/procesos/",
+    "form": "/taller/formularios/",
+    "letter": "/taller/cartas/",
+    "list": "/taller/listas/",
+}
+KIND_LABELS = {
+    "process": "Procesos (BPMN)",
+    "form": "Formularios",
+    "letter": "Plantillas de cartas",
+    "list": "Listas (clasificación …)",
+}
 
 
 def editor_url(path: str, kind: str) -> str:

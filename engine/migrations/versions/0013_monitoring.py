@@ -5,7 +5,7 @@ configuration `es_unaccent`; names through `simple_unaccent`, without stemming),
 SQLite: an FTS5 table `cases_fts` (unicode61, remove_diacritics 2) kept by triggers.
 
 Revision ID: 0013_monitoring
-Revises: 0012
+Revises: 0013_classification
 Create Date: 2026-12-02 11:40:00
 """
 
@@ -18,14 +18,14 @@ import engine.models
 from engine import deadlines
 
 revision = "0013_monitoring"
-down_revision = "0012"
+down_revision = "0013_classification"  # chained after the classification (merged first on main)
 branch_labels = None
 depends_on = None
 
 UTC_DT = engine.models.UTCDateTime(timezone=True)
 COVER = [
     *("region_code", "comuna_code", "platform_code", "channel", "kind", "stage", "status"),
-    *("due_on", "warn_on", "closed_at", "closed_business_days", "outcome", "provider_rut", "subject"),
+    *("due_on", "warn_on", "closed_at", "closed_business_days", "outcome", "provider_rut", "market", "motive"),
 ]
 # engine/services/monitoring/fulltext.py builds the same expressions: the planner matches them to these indexes.
 PG_TEXT = "to_tsvector('es_unaccent'::regconfig, coalesce(subject, '') || ' ' || coalesce(description, ''))"

@@ -68,6 +68,85 @@ Paquete turístico no prestado | Pagué un paquete de {monto}; la agencia cancel
 [educación]
 Cobro de mensualidades tras el retiro | Me retiré a tiempo y el instituto sigue cobrando {monto} al mes.
 """
+# (provider market, subject) → the classification the ejecutivo picks (lists/clasificacion.json)
+CLASSIFIED = {
+    ("telecomunicaciones", "Cobro indebido en boleta"): (
+        "telecomunicaciones",
+        "cobro_indebido",
+        "cobro_no_contratado",
+    ),
+    ("telecomunicaciones", "Cortes reiterados de internet"): (
+        "telecomunicaciones",
+        "servicio_no_prestado",
+        "sin_descuento",
+    ),
+    ("telecomunicaciones", "Portabilidad no realizada"): (
+        "telecomunicaciones",
+        "portabilidad",
+        "portabilidad_numerica",
+    ),
+    ("telecomunicaciones", "Incumplimiento de oferta"): (
+        "telecomunicaciones",
+        "publicidad_enganosa",
+        "precio_publicado",
+    ),
+    ("financiero", "Repactación no informada"): (
+        "financiero",
+        "repactacion_unilateral",
+        "repactacion_sin_firma",
+    ),
+    ("financiero", "Cobro de seguro no contratado"): (
+        "financiero",
+        "productos_atados",
+        "seguro_no_solicitado",
+    ),
+    ("financiero", "Compras no reconocidas con tarjeta"): (
+        "financiero",
+        "fraude_transacciones",
+        "compras_no_reconocidas",
+    ),
+    ("financiero", "Cobranza extrajudicial abusiva"): (
+        "financiero",
+        "cobranza_extrajudicial",
+        "llamados_excesivos",
+    ),
+    ("comercio", "Producto defectuoso y garantía legal"): ("comercio", "garantia_legal", "negativa_cambio"),
+    ("comercio", "Despacho no realizado"): ("comercio", "retraso_entrega", "despacho_no_realizado"),
+    ("comercio", "Incumplimiento de oferta"): ("comercio", "publicidad_enganosa", "precio_publicado"),
+    ("comercio", "Derecho a retracto en compra por internet"): (
+        "comercio",
+        "derecho_retracto",
+        "compra_distancia",
+    ),
+    ("transporte", "Cancelación de vuelo sin reembolso"): (
+        "transporte_aereo",
+        "vuelo_retrasado_cancelado",
+        "cancelacion_sin_reembolso",
+    ),
+    ("transporte", "Pérdida de equipaje"): ("transporte_aereo", "equipaje", "equipaje_perdido"),
+    ("servicios básicos", "Corte de suministro sin aviso"): (
+        "servicios_basicos",
+        "corte_suministro",
+        "corte_sin_aviso",
+    ),
+    ("servicios básicos", "Cobro excesivo en la boleta"): (
+        "servicios_basicos",
+        "facturacion_consumo",
+        "consumo_excesivo",
+    ),
+    ("salud", "Cobro de prestación cubierta"): ("salud", "cobertura_salud", "prestacion_no_cubierta"),
+    ("inmobiliario", "Defectos de construcción en vivienda nueva"): (
+        "inmobiliario",
+        "fallas_construccion",
+        "filtraciones",
+    ),
+    ("turismo", "Paquete turístico no prestado"): ("turismo", "paquete_turistico", "viaje_cancelado"),
+    ("educación", "Cobro de mensualidades tras el retiro"): (
+        "educacion",
+        "aranceles_cobros",
+        "cobro_tras_retiro",
+    ),
+}
 # institution, then: subject | what the person says (not a consumer matter: orient and close)
 OUT_OF_SCOPE = """
 [la Dirección del Trabajo]

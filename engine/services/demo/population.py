@@ -12,6 +12,7 @@ from ... import deadlines, refdata
 from ...access import Actor
 from ...clock import CHILE
 from .content import (
+    CLASSIFIED,
     FIRST_NAMES,
     OUT_OF_SCOPE,
     OUTCOMES,
@@ -183,6 +184,7 @@ def _intake(rng: random.Random, plan: Plan, channel: str, platform: str, home: s
     else:
         data["provider"] = {"rut": plan.provider.rut, "name": plan.provider.name}
         _, subject, text = rng.choice([row for row in table_rows(SUBJECTS) if row[0] == plan.provider.market])
+        data["market"], data["motive"], data["category"] = CLASSIFIED[(plan.provider.market, subject)]
     data["subject"], data["description"] = subject, text.format(monto=plan.amount)
     return data
 

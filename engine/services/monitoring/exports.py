@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ...access import Actor
 from ...models import ExportRecord
+from ...store import CatalogStore
 from . import indicators, tables, writers
 from .filters import CaseFilter
 from .periods import Period
@@ -49,9 +50,10 @@ def dashboard_file(
     now: datetime,
     fmt: str,
     table: str | None = None,
+    store: CatalogStore | None = None,
 ) -> IO[bytes]:
     """The dashboard's tables (or one of them) as an XLSX or CSV file, logged."""
-    board = indicators.dashboard(s, actor, f, period, today)
+    board = indicators.dashboard(s, actor, f, period, today, store)
     found = [t for t in tables.dashboard_tables(board) if table in (None, t.name)]
     out, rows = _file(fmt, found)
     log_export(s, actor, f"indicadores.{fmt}", indicators.cohort_filter(f, period).as_params(), rows, now)

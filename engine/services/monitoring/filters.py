@@ -37,9 +37,9 @@ class FilterInvalid(InputRefused):
 
 
 def subject_of() -> Any:
-    """The column cases are grouped under as "materia" (subject). The one place to switch to the case's
-    market/motive codes when the classification lands."""
-    return Case.subject
+    """The column cases are grouped under as "materia": the motivo legal of the classification (issue 11;
+    labels from lists/clasificacion.json). The one place to change the grouping."""
+    return Case.motive
 
 
 @dataclass(frozen=True)

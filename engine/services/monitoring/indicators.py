@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...access import Actor
+from ...errors import EngineError
 from ...labels import CHANNELS, KINDS
 from ...models import Comuna, Platform, Region
+from ...store import CatalogStore
 from . import cube, handling
 from .figures import Breakdown, Figure
 from .filters import CaseFilter, scoped
@@ -69,9 +71,22 @@ def place_names(s: Session) -> dict[str, dict[str, str]]:
     }
 
 
-def dashboard(s: Session, actor: Actor, f: CaseFilter, period: Period, today: date) -> Dashboard:
+def subject_labels(s: Session, store: CatalogStore | None) -> dict[str, str]:
+    """The motivos' labels of the latest published classification (codes stay codes without one)."""
+    if store is None:
+        return {}
+    try:
+        found = store.latest(s).classification
+    except EngineError:
+        return {}
+    return {code: motive.label for code, motive in found.motives.items()}
+
+
+def dashboard(
+    s: Session, actor: Actor, f: CaseFilter, period: Period, today: date, store: CatalogStore | None = None
+) -> Dashboard:
     """The indicators of the cases opened in ``period`` within the actor's scope and the filter."""
-    names = place_names(s)
+    names = {**place_names(s), "subject": subject_labels(s, store)}
     base = cohort_filter(f, period)
     where = scoped(s, actor, base, today)
     found = cube.counts(s, where, today)
@@ -96,7 +111,9 @@ def dashboard(s: Session, actor: Actor, f: CaseFilter, period: Period, today: da
         ),
         Breakdown("due", "Estado hoy de los casos ingresados", _due(found, drill)),
         Breakdown("outcome", "Cierres por resultado", _outcomes(found, drill)),
-        Breakdown("subject", "Materias más frecuentes", _top_subjects(found, drill)),
+        Breakdown(
+            "subject", "Materias más frecuentes (motivo)", _top_subjects(found, drill, names["subject"])
+        ),
     ]
     return Dashboard(
         period=period,
@@ -105,7 +122,7 @@ def dashboard(s: Session, actor: Actor, f: CaseFilter, period: Period, today: da
         intake=Figure("total", "Casos ingresados", sum(found[("kind",)].values()), drill),
         breakdowns=breakdowns,
         close_times=_close_times(found),
-        subjects_by_region=_subjects_by_region(found, drill, names["region"]),
+        subjects_by_region=_subjects_by_region(found, drill, names["region"], names["subject"]),
         derivations=handling.derivations(s, where),
         returns=handling.returns(s, where),
         missing=handling.missing(s),
@@ -132,17 +149,19 @@ def _outcomes(found: cube.Counts, drill: dict[str, str]) -> list[Figure]:
     return [Figure(value, value, n, {**drill, "outcome": value}) for value, n in rows]
 
 
-def _top_subjects(found: cube.Counts, drill: dict[str, str]) -> list[Figure]:
+def _top_subjects(found: cube.Counts, drill: dict[str, str], labels: dict[str, str]) -> list[Figure]:
     totals: dict[str, int] = {}
     for (_, subject), n in found[("region", "subject")].items():
         if subject:
             totals[subject] = totals.get(subject, 0) + n
     top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SUBJECTS]
-    return [Figure(subject, subject, n, {**drill, "subject": subject}) for subject, n in top]
+    return [
+        Figure(subject, labels.get(subject, subject), n, {**drill, "subject": subject}) for subject, n in top
+    ]
 
 
 def _subjects_by_region(
-    found: cube.Counts, drill: dict[str, str], regions: dict[str, str]
+    found: cube.Counts, drill: dict[str, str], regions: dict[str, str], labels: dict[str, str]
 ) -> list[Breakdown]:
     per: dict[str, list[tuple[str, int]]] = {}
     for (region, subject), n in found[("region", "subject")].items():
@@ -151,7 +170,10 @@ def _subjects_by_region(
     out = []
     for region in sorted(per):
         top = sorted(per[region], key=lambda kv: (-kv[1], kv[0]))[:3]
-        figures = [Figure(sub, sub, n, {**drill, "region": region, "subject": sub}) for sub, n in top]
+        figures = [
+            Figure(sub, labels.get(sub, sub), n, {**drill, "region": region, "subject": sub})
+            for sub, n in top
+        ]
         out.append(Breakdown(f"subject-{region}", regions.get(region, region), figures))
     return out
 

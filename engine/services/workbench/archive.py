@@ -20,7 +20,7 @@ _FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # same content → same zip bytes
 
 
 def export_zip(files: Mapping[str, bytes]) -> bytes:
-    """processes/, forms/ and letter_templates/ of a content set as a zip (stable bytes)."""
+    """processes/, forms/, letter_templates/ and lists/ of a content set as a zip (stable bytes)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(files):
@@ -98,5 +98,5 @@ def read_zip(data: bytes) -> dict[str, bytes]:
     ) as err:
         raise _refuse("", f"no es un archivo .zip válido: {err}") from err
     if not files:
-        raise _refuse("", "el zip no contiene processes/, forms/ ni letter_templates/")
+        raise _refuse("", "el zip no contiene processes/, forms/, letter_templates/ ni lists/")
     return files

@@ -12,12 +12,13 @@ from ...catalog import KINDS
 from ...errors import ContentProblem, InvalidContent
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-KIND_OF_FOLDER = {"processes": "process", "forms": "form", "letter_templates": "letter"}
+KIND_OF_FOLDER = {"processes": "process", "forms": "form", "letter_templates": "letter", "lists": "list"}
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,119}")
 MIME = {
     "process": "application/xml",
     "form": "application/json",
     "letter": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "list": "application/json",
 }
 
 
@@ -32,7 +33,8 @@ class ContentPath:
 
 
 def parse_path(path: str) -> ContentPath:
-    """``processes/x.bpmn``, ``forms/x.json`` or ``letter_templates/x.docx``; anything else is refused."""
+    """``processes/x.bpmn``, ``forms/x.json``, ``letter_templates/x.docx`` or ``lists/x.json``; anything else
+    is refused."""
     parts = path.split("/")
     suffix = KINDS.get(parts[0], "") if parts else ""
     name = parts[1] if len(parts) == 2 else ""
@@ -43,8 +45,8 @@ def parse_path(path: str) -> ContentPath:
                 ContentProblem(
                     path[:200],
                     "",
-                    "ruta no permitida: use processes/<nombre>.bpmn, forms/<nombre>.json o "
-                    "letter_templates/<nombre>.docx (letras, números, _ - .)",
+                    "ruta no permitida: use processes/<nombre>.bpmn, forms/<nombre>.json, "
+                    "letter_templates/<nombre>.docx o lists/<nombre>.json (letras, números, _ - .)",
                 )
             ]
         )
@@ -59,12 +61,12 @@ def _bpmn_problem(path: str, body: bytes) -> ContentProblem | None:
     return None
 
 
-def _form_problem(path: str, body: bytes) -> ContentProblem | None:
+def _json_problem(path: str, body: bytes, what: str) -> ContentProblem | None:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return ContentProblem(path, "", "el archivo no está en UTF-8")
-    forms.parse_document(text, path)  # raises InvalidContent: broken JSON, not an object, repeated keys
+    forms.parse_document(text, path, what)  # raises InvalidContent: broken JSON, not an object, repeated keys
     return None
 
 
@@ -78,8 +80,8 @@ def check_file(path: str, body: bytes) -> ContentPath:
         raise InvalidContent([ContentProblem(path, "", "el archivo está vacío")])
     if where.kind == "process":
         problem = _bpmn_problem(path, body)
-    elif where.kind == "form":
-        problem = _form_problem(path, body)
+    elif where.kind in ("form", "list"):
+        problem = _json_problem(path, body, "el formulario" if where.kind == "form" else "la lista")
     else:
         problem = letters.package_problem(path, body)
     if problem is not None:
