@@ -399,15 +399,6 @@ def test_bandeja_and_case_file_at_a_tablet_size(visit: Callable[..., Page], site
     screenshot(page, "tableta-expediente")
 
 
-def test_case_search_with_results_and_a_refused_filter(visit: Callable[..., Page], site: Site) -> None:
-    page = visit("sup13", f"/casos?folio={site.reclamo}")
-    expect(page.get_by_role("link", name=site.reclamo)).to_be_visible()
-    audit(page, "busqueda")
-    page.goto("/casos?rut=12.345.678-9")
-    expect(page.locator("#e-rut")).to_be_visible()
-    audit(page, "busqueda-rechazada")
-
-
 def test_monitoring_dashboard_with_charts_and_tables(visit: Callable[..., Page]) -> None:
     page = visit("central", "/monitoreo")
     expect(page.locator("#t-kind")).to_be_visible()
