@@ -34,7 +34,9 @@ $(WEB_BUILD): $(NPM_STAMP) $(wildcard web/modeler/*) $(wildcard web/charts/*) .b
 sysdeps:
 	@bash scripts/sysdeps.sh
 
+# LibreOffice for PDF letters, installed when we can (root + apt-get); `ventanilla run` says so loudly if not.
 run: setup
+	@bash scripts/sysdeps.sh pdf
 	$(BIN)/ventanilla demo
 	$(BIN)/ventanilla run
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.access import Actor
 from engine.clock import utcnow
 from engine.services import cases
-from engine.services.workbench import drafts, migration
+from engine.services.workbench import drafts, migration, publishing
 from tests.conftest import ACTORS, complaint, prepare
 
 ANALYST = Actor("analista", "analista")
@@ -40,7 +40,7 @@ def main() -> None:
             files = drafts.draft_files(s, ANALYST.username, now)
             body = files["processes/caso.bpmn"].replace(b"plazo_dias = 25\n", b"plazo_dias = 20\n")
             drafts.put_file(s, ANALYST.username, "processes/caso.bpmn", body, now)
-            target = drafts.publish_draft(s, ANALYST.username, "bench", now).version
+            target = publishing.publish_draft(s, ANALYST.username, "bench", now).version
         started = time.perf_counter()
         dry = migration.run_migration(sys_.db, sys_.store, 1, target, ANALYST, now, dry_run=True)
         checked = time.perf_counter() - started

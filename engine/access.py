@@ -80,8 +80,11 @@ def can_work(actor: Actor, task: HumanTask) -> bool:
 
 
 def find_case(s: Session, folio: str, actor: Actor) -> Case:
-    """The case with this folio if the actor may see it; otherwise CaseNotFound (never a leak)."""
+    """The case with this folio (or, for an imported case, its old system's number) if the actor may see it;
+    otherwise CaseNotFound (never a leak)."""
     case = s.execute(select(Case).where(Case.folio == folio, case_scope(actor))).scalar_one_or_none()
+    if case is None:
+        case = s.execute(select(Case).where(Case.legacy_ref == folio, case_scope(actor))).scalar_one_or_none()
     if case is None or not sees_case(actor, case):
         raise CaseNotFound(f"no existe un caso con folio {folio} a su alcance")
     return case

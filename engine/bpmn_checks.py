@@ -162,6 +162,8 @@ def _property_checks(file: str, root: Any) -> Iterator[ContentProblem]:
                     sandbox.check_expression(value)
                 except EngineError as err:
                     yield ContentProblem(file, el.get("id", ""), f"propiedad '{name}': {err.detail}")
+            elif name in LETTER_DECLARATIONS:
+                yield from _letter_declaration(file, el, name, value)
             elif name == "notify":
                 unknown = [t for t in _split(value) if t not in NOTIFY_PEOPLE and t not in ROLES]
                 if unknown:
@@ -171,6 +173,31 @@ def _property_checks(file: str, root: Any) -> Iterator[ContentProblem]:
                         f"'notify' nombra destinatarios desconocidos: "
                         f"{', '.join(unknown)} (use 'holder', 'opener' o un rol)",
                     )
+
+
+LETTER_AUDIENCES = ("consumidor", "proveedor", "institucion")
+LETTER_DECLARATIONS = {
+    "letter_audience": LETTER_AUDIENCES,
+    "letter_closing": ("true", "false"),
+    "notify_urgent": ("true", "false"),
+}
+_NEEDS = {"letter_audience": "letter", "letter_closing": "letter", "notify_urgent": "notify"}
+
+
+def _letter_declaration(file: str, el: Any, name: str, value: str) -> Iterator[ContentProblem]:
+    """``letter_audience`` / ``letter_closing`` stand beside a letter, ``notify_urgent`` beside notify,
+    each with one of its known values."""
+    allowed = LETTER_DECLARATIONS[name]
+    if value.strip().lower() not in allowed:
+        yield ContentProblem(
+            file, el.get("id", ""), f"'{name}' vale '{value}': use {', '.join(repr(a) for a in allowed)}"
+        )
+    props = _props(el)
+    needed = _NEEDS[name]
+    if not (props.get(needed) or (needed == "letter" and props.get("letters"))):
+        yield ContentProblem(
+            file, el.get("id", ""), f"'{name}' necesita la propiedad '{needed}' en el elemento"
+        )
 
 
 def _split(value: str) -> list[str]:

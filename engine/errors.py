@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class EngineError(Exception):
         super().__init__(detail or self.title)
         self.detail = detail or self.title
 
+    def extensions(self) -> dict[str, Any]:
+        """Extra members of its problem+json (RFC 9457 extension members); none by default."""
+        return {}
+
 
 class InputRefused(EngineError):
     """Input no part of the platform can take: text with the NUL character, JSON nested too deeply, an
@@ -69,6 +74,14 @@ class Conflict(EngineError):
     status = 409
     type = "/problems/conflict"
     title = "Conflicto: el caso fue modificado por otra acción"
+
+
+class PublishRace(EngineError):
+    """Two publishes started from the same latest version: the second landed on nothing and is refused."""
+
+    status = 409
+    type = "/problems/publish-race"
+    title = "Otra publicación llegó primero"
 
 
 class TaskNotReady(Conflict):

@@ -159,6 +159,17 @@ def _check_file(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[
         )
 
 
+def _check_knowledge(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[str]:
+    flag = schema.get("x-knowledge-base")
+    if flag is None:
+        return
+    if not isinstance(flag, bool) or (flag and (schema.get("type") != "string" or "enum" in schema)):
+        yield (
+            '"x-knowledge-base" debe ser true o false, y solo en un campo de texto libre '
+            "(recibe la respuesta)"
+        )
+
+
 def _check_prefill(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[str]:
     source = schema.get("x-prefill")
     if source is None:
@@ -176,6 +187,7 @@ _CHECKS: tuple[SchemaCheck, ...] = (
     _check_format,
     _check_choices,
     _check_hints,
+    _check_knowledge,
     _check_file,
     _check_prefill,
 )

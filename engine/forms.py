@@ -152,6 +152,14 @@ class Form:
         """The fields whose value an ``x-prefill`` expression suggests, nested ones included."""
         return tuple(item for item in _flatten(self._fields) if item.prefill)
 
+    def knowledge_field(self) -> str | None:
+        """The top-level text field that takes knowledge-base answers (``"x-knowledge-base": true``)."""
+        props = deref(self.schema, self.schema).get("properties") or {}
+        return next(
+            (n for n, p in props.items() if isinstance(p, Mapping) and p.get("x-knowledge-base") is True),
+            None,
+        )
+
     def title_of(self, path: str) -> str:
         """A field's title as people read it (``RUT (Consumidor/a)``); the path itself for an unknown one."""
         found = {item.path: item for item in _flatten(self._fields)}

@@ -4,6 +4,7 @@ Every letter template is rendered from one context, built by the letters service
 these names (a name or key that the case lacks stops the letter with LetterFailed, it is never left blank):
 
     folio                 str   "2026-000123"
+    numero                str   the letter's own ORD. number, "45/2026": per regional office and year
     fecha                 str   today in words, month in lowercase: "23 de noviembre de 2026"
     fecha_ingreso         str   "dd-mm-aaaa"
     fecha_vencimiento     str   "dd-mm-aaaa", or "" when the stage has no plazo
@@ -72,6 +73,7 @@ class LetterFailed(EngineError):
 SAMPLE_CONTEXT: Mapping[str, Any] = MappingProxyType(
     {
         "folio": "2026-000123",
+        "numero": "45/2026",
         "fecha": "23 de noviembre de 2026",
         "fecha_ingreso": "20-11-2026",
         "fecha_vencimiento": "29-12-2026",

@@ -72,6 +72,11 @@ class MailSettings:
         )
 
 
+def is_address(text: str) -> bool:
+    """Whether ``text`` has the shape of one e-mail address (the server decides the rest)."""
+    return len(text) <= 254 and _ADDRESS.fullmatch(text) is not None
+
+
 def _recipients(to: Sequence[str]) -> list[str]:
     """The recipient addresses, stripped; AddressInvalid names the first malformed one."""
     if isinstance(to, str):

@@ -146,6 +146,9 @@ class Projected:
     case: list[LogEvent]
 
 
+CLOSED = "closed"  # the case status (and bitácora event) of a closed case
+
+
 def project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> Projected:
     """Refresh what queries read: the case row, open human tasks, due timers, message subscriptions.
     Only the difference with what the workflow waited on when loaded is written: no reads needed."""
@@ -153,6 +156,8 @@ def project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> 
     case_events = _project_case(loaded, now)
     tasks = {t.id: t for t in runtime.human_tasks(loaded.wf)}  # one walk of the task tree per step
     timers = {t.task_id: t for t in runtime.waiting_timers(loaded.wf)}
+    if loaded.case.status == CLOSED:  # a closed case leaves no work behind: a side branch (a late-case
+        tasks, timers = {}, {}  # review, a deadline timer) still waiting in the workflow is cancelled here
     messages = {(m.task_id, m.message): m for m in runtime.waiting_messages(loaded.wf)}
     _project_tasks(s, loaded, now, copied_before, tasks)
     _project_timers(s, loaded, timers)
@@ -206,14 +211,14 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     _project_classification(case, data)
     status = data.get("status")
     if runtime.is_completed(loaded.wf) or status == "closed":
-        if case.status != "closed":
-            case.status, case.closed_at = "closed", now
+        if case.status != CLOSED:
+            case.status, case.closed_at = CLOSED, now
             case.closed_business_days = deadlines.business_days_between(
                 case.opened_on, deadlines.local_date(now), case.region_code
             )
             events.append(
                 LogEvent(
-                    "closed",
+                    CLOSED,
                     f"Caso cerrado: {case.outcome or 'sin resultado'}",
                     data={"outcome": case.outcome},
                     public=True,

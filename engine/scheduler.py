@@ -11,7 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .clock import utcnow
-from .services import effects, logins
+from .services import effects, logins, notifications
 from .services.derivation_outbox import OutboxReport, send_due
 from .services.effects import EffectsReport
 from .services.timers import FireReport, fire_due_timers
@@ -20,6 +20,7 @@ from .system import System
 log = logging.getLogger(__name__)
 POLL_SECONDS = 5
 HOUSEKEEPING_HOURS = 6
+DIGEST_MINUTES = 15  # how often the daily digest looks for whom it is due (once a day each)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def poll_once(system: System, now: datetime) -> PollReport:
     """Everything due at ``now``, once: timers, then the effects a step's process left (a crash, a failure),
     then the derivation outbox (an oficio is attached only once its letter is rendered)."""
     timers = fire_due_timers(system.db, system.store, now)
-    done = effects.run_due(system.db, now)
+    done = effects.run_due(system.db, now, settings=system.mail)
     sent = send_due(system.db, now)  # sends happen here, never in a request
     return PollReport(timers, done, sent)
 
@@ -52,6 +53,12 @@ def _job(system: System, clock: Callable[[], datetime]) -> None:
         )
 
 
+def _digests(system: System, clock: Callable[[], datetime]) -> None:
+    sent = notifications.send_digests(system.db, clock(), system.mail)
+    if sent:
+        log.info("resúmenes diarios enviados: %s", sent)
+
+
 def _housekeeping(system: System, clock: Callable[[], datetime]) -> None:
     with system.db.writing() as s:
         pruned = logins.prune_attempts(s, clock())
@@ -64,6 +71,9 @@ def _add_jobs(
 ) -> None:
     sched.add_job(
         _job, "interval", seconds=POLL_SECONDS, args=(system, clock), max_instances=1, coalesce=True
+    )
+    sched.add_job(
+        _digests, "interval", minutes=DIGEST_MINUTES, args=(system, clock), max_instances=1, coalesce=True
     )
     sched.add_job(
         _housekeeping,

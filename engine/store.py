@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import catalog
 from .catalog import Catalog
-from .errors import NoPublishedVersion, NotFound
+from .errors import NoPublishedVersion, NotFound, PublishRace
 from .models import ContentFile, ContentVersion
 
 
@@ -53,20 +54,35 @@ class CatalogStore:
         return self.get(s, latest_id)
 
 
-def publish(s: Session, files: Mapping[str, bytes], by: str, note: str, now: datetime) -> VersionInfo:
-    """Validate and store a content set as a new immutable version; same content → the existing version."""
+def publish(
+    s: Session, files: Mapping[str, bytes], by: str, note: str, now: datetime, *, parent: int | None = None
+) -> VersionInfo:
+    """Validate and store a content set as the new latest immutable version, following ``parent`` (default:
+    the latest now); the same content as the latest → that version (created False). PublishRace when
+    another version already follows that parent (published meanwhile)."""
     built = catalog.build(files)
-    existing = s.execute(
-        select(ContentVersion).where(ContentVersion.content_hash == built.content_hash)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return _info(existing, created=False)
+    latest = s.execute(select(ContentVersion).order_by(ContentVersion.id.desc()).limit(1)).scalar()
+    if latest is not None and latest.content_hash == built.content_hash:
+        return _info(latest, created=False)
+    if parent is None:
+        parent = latest.id if latest is not None else 0
     manifest = {path: catalog.content_hash({path: body}) for path, body in files.items()}
     version = ContentVersion(
-        content_hash=built.content_hash, published_at=now, published_by=by, note=note, manifest=manifest
+        content_hash=built.content_hash,
+        parent_id=parent,
+        published_at=now,
+        published_by=by,
+        note=note,
+        manifest=manifest,
     )
     s.add(version)
-    s.flush()
+    try:
+        s.flush()
+    except IntegrityError as err:  # parent_id is unique: someone else published on this latest first
+        raise PublishRace(
+            "otra persona publicó una versión en este mismo momento: nada se publicó. Incorpore la "
+            "versión nueva a su borrador y vuelva a publicar"
+        ) from err
     s.add_all(ContentFile(version_id=version.id, path=p, body=b) for p, b in sorted(files.items()))
     return _info(version, created=True)
 

@@ -176,6 +176,8 @@ STAFF = [
     ("central", "nivel_central", None, None),
     ("analista", "analista", None, None),
     ("integ", "integrador", None, None),
+    ("admin13", "admin_plataformas", None, "13"),
+    ("admin05", "admin_plataformas", None, "05"),
 ]
 ACTORS = {
     "eje13": Actor("eje13", "ejecutivo", "DR13", "13", "in_person"),

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import system
 
-from . import api, assets, auth, dates, errors, inputs, staff, workbench
+from . import api, assets, auth, context, dates, devmail, errors, inputs, staff, workbench
 from .company import portal
 
 
@@ -21,11 +21,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     proxies = _trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))  # checked before anything is built
     app.extensions["ventanilla"] = system.build(app.config["DATABASE_URL"])
+    app.before_request(context.sync_mail_settings)  # after-commit e-mail goes where the app's mail goes
     errors.init_app(app)
     app.url_map.converters["id"] = inputs.IdConverter  # before the blueprints: their routes use it
     dates.init_app(app)
     apis = api.BLUEPRINTS
-    for bp in (*apis, assets.bp, auth.bp, portal.bp, *staff.BLUEPRINTS, *workbench.BLUEPRINTS):
+    for bp in (*apis, assets.bp, auth.bp, portal.bp, *staff.BLUEPRINTS, *workbench.BLUEPRINTS, devmail.bp):
         app.register_blueprint(bp)
     inputs.init_app(app)  # after the blueprints' upload limits, before the CSRF check reads the body
     auth.init_app(app, csrf_exempt=apis)  # the workbench API checks CSRF itself for session requests

@@ -87,16 +87,37 @@ class NavItem:
     endpoint: str
 
 
+KNOWLEDGE_NAV = frozenset(
+    {
+        "ejecutivo",
+        "supervisor",
+        "abogado",
+        "analista",
+        "nivel_central",
+        "director_regional",
+        "admin_plataformas",
+    }
+)
 NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Bandeja", "inbox.index", CASE_STAFF),
     ("Visación", "approvals.index", frozenset({"supervisor", "abogado"})),
+    (
+        "Devoluciones de visación",
+        "reports.approval_returns",
+        frozenset({"supervisor", "abogado", "nivel_central", "director_regional"}),
+    ),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
     ("Búsqueda de casos", "search.index", CASE_STAFF | READ_ONLY),
     ("Cuadro de Monitoreo", "monitoring.index", frozenset({"supervisor", "abogado"}) | READ_ONLY),
+    ("Conocimiento", "knowledge.index", KNOWLEDGE_NAV),
     ("Incidentes de derivación", "derivations.incidents", frozenset({"supervisor", "abogado", "integrador"})),
     ("Instituciones", "derivations.agency_list", frozenset({"integrador", "admin_plataformas"})),
     ("Proveedores", "providers.index", frozenset({"integrador", "admin_plataformas"})),
+    ("Plataformas", "platforms.index", frozenset({"admin_plataformas", "nivel_central"})),
+    ("Personal", "staff_accounts.index", frozenset({"admin_plataformas", "nivel_central"})),
+    ("Carga de casos en papel", "backentry.index", frozenset({"admin_plataformas", "supervisor"})),
+    ("Auditoría", "audit.index", frozenset({"admin_plataformas", "nivel_central"})),
     ("Taller de procesos", "workbench.index", frozenset({"analista", "integrador"})),
     ("Reclamos trasladados", "portal.index", frozenset({PROVIDER})),
 )
@@ -110,17 +131,16 @@ def current_account() -> logins.Account | None:
 
 
 def current_actor() -> Actor:
-    """The signed-in staff member as the engine's services see them (channel: in person)."""
+    """The signed-in staff member as the engine's services see them, with the channel they work through."""
     account = current_account()
     if account is None:
         raise Unauthenticated("inicie sesión para continuar")
-    channel = WEB if account.role == PROVIDER else IN_PERSON
     return Actor(
         account.username,
         account.role,
         account.platform_code,
         account.region_code,
-        channel,
+        account.channel,  # the call center's staff act by phone (the bitácora records the real channel)
         account.provider_rut,
     )
 
@@ -157,19 +177,37 @@ def _url_if_exists(endpoint: str) -> str | None:
         return None
 
 
-def _start_endpoint() -> str:
+# Where each persona lands after signing in: the first of its pages that this app has (others are added by
+# other parts of the platform: /monitoreo, /casos, /plataformas), else the bandeja.
+LANDING: dict[str, tuple[str, ...]] = {
+    PROVIDER: ("/empresa/reclamos",),
+    "analista": ("/taller",),
+    "admin_plataformas": ("/plataformas", "/bandeja"),
+    "nivel_central": ("/monitoreo", "/casos", "/reportes/devoluciones"),
+    "director_regional": ("/monitoreo", "/casos", "/reportes/devoluciones"),
+}
+
+
+def _landing() -> str | None:
+    """The first landing page of the signed-in user's role that exists here (GET, no path arguments)."""
     account = current_account()
-    return "portal.index" if account is not None and account.role == PROVIDER else "inbox.index"
+    wanted = LANDING.get(account.role, ()) if account is not None else ()
+    paths = {
+        r.rule for r in current_app.url_map.iter_rules() if "GET" in (r.methods or ()) and not r.arguments
+    }
+    found = next((path for path in wanted if path in paths), None)
+    return found or _url_if_exists("inbox.index")
 
 
 def start_url() -> str:
-    """Where a signed-in user starts: the inbox (a company: its portal) if it exists, else the start page."""
-    return _url_if_exists(_start_endpoint()) or _url_if_exists("pages.home") or "/"
+    """Where a signed-in user starts: their persona's landing page (docs/architecture.md), else the start
+    page."""
+    return _landing() or _url_if_exists("pages.home") or "/"
 
 
 def start_page() -> ResponseReturnValue:
-    """The start page (``/``): the inbox (a company: its portal) when it exists, else the home page."""
-    start = _url_if_exists(_start_endpoint())
+    """The start page (``/``): the persona's landing page when it exists, else the home page."""
+    start = _landing()
     return redirect(start) if start else render_template("home.html")
 
 
@@ -188,7 +226,21 @@ def _require_login() -> ResponseReturnValue | None:
         return None
     if not current_user.is_authenticated:
         return _login_redirect()
-    return _provider_fence()
+    return _provider_fence() or _temporary_password_fence()
+
+
+PASSWORD_PAGES = frozenset({"staff_accounts.change_password", "auth.logout"})
+
+
+def _temporary_password_fence() -> ResponseReturnValue | None:
+    """Signed in with a temporary password: only the page that replaces it (and signing out) opens."""
+    account = current_account()
+    if account is None or not account.must_change_password or request.endpoint in PASSWORD_PAGES:
+        return None
+    if request.path.startswith("/api/"):
+        return errors.problem(403, "Cambie su contraseña", "cambie su contraseña temporal antes de continuar")
+    flash("Antes de continuar, elija su propia contraseña.", "info")
+    return redirect(url_for("staff_accounts.change_password"))
 
 
 def _provider_fence() -> ResponseReturnValue | None:

@@ -35,6 +35,14 @@ def mail_settings() -> MailSettings:
     return cast(MailSettings, configured) if configured else MailSettings.from_env()
 
 
+def sync_mail_settings() -> None:
+    """Before each request: e-mail sent after a commit (closing letters, urgent notices) goes where the app's
+    mail goes (``MAIL_SETTINGS`` may be set after start-up, as tests do)."""
+    configured = current_app.config.get("MAIL_SETTINGS")
+    if configured:
+        system().mail = cast(MailSettings, configured)
+
+
 def outbox_settings() -> derivation_outbox.OutboxSettings:
     """The derivation outbox settings (tests inject ``OUTBOX_SETTINGS``; production reads the env)."""
     configured = current_app.config.get("OUTBOX_SETTINGS")

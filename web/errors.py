@@ -34,7 +34,7 @@ def _wants_json() -> bool:
 
 
 def _engine_error(err: EngineError) -> Any:
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = err.extensions()
     if isinstance(err, FormInvalid):
         extra["errors"] = [{"field": e.field, "message": e.message} for e in err.errors]
     if isinstance(err, InvalidContent):

@@ -238,6 +238,11 @@ def _flat_values(values: Mapping[str, Any], prefix: str = "") -> dict[str, list[
     return flat
 
 
+def field_id(prefix: str, path: str) -> str:
+    """The HTML id of a field rendered with this prefix (pages and scripts point at it)."""
+    return _html_id(prefix, path)
+
+
 def _html_id(prefix: str, path: str) -> str:
     return prefix + "campo-" + re.sub(r"[^A-Za-z0-9_-]", "-", path)
 

@@ -12,6 +12,7 @@ from .cases import (
     Document,
     HumanTask,
     Instance,
+    LetterCounter,
     LogEntry,
     Notification,
     Subscription,
@@ -20,6 +21,8 @@ from .cases import (
 )
 from .content import ContentFile, ContentVersion, Draft, DraftFile
 from .derivations import Agency, Derivation, DerivationDelivery, DerivationEvent
+from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, KnowledgeVersion
+from .network import AuditEntry, ImportedRow, ImportJob, PlatformAgreement
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
 from .reports import ExportJob, ExportRecord
@@ -32,6 +35,7 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Case",
     "Comuna",
@@ -47,12 +51,20 @@ __all__ = [
     "ExportJob",
     "ExportRecord",
     "HumanTask",
+    "ImportJob",
+    "ImportedRow",
     "Instance",
+    "KnowledgeArticle",
+    "KnowledgeSearch",
+    "KnowledgeUse",
+    "KnowledgeVersion",
+    "LetterCounter",
     "LogEntry",
     "LoginAttempt",
     "Notification",
     "OutboxEntry",
     "Platform",
+    "PlatformAgreement",
     "Provider",
     "Region",
     "Subscription",

@@ -65,6 +65,7 @@ class Case(Base):
         Index("ix_cases_platform_opened", "platform_code", "opened_at", "id"),
         # The monitoring's cohort (cases opened in a period), covering what its aggregates read.
         Index("ix_cases_opened_on", "opened_on", postgresql_include=MONITOR_COVER),
+        Index("uq_cases_legacy_ref", "legacy_ref", unique=True),  # an imported case's old number, once
         # Companies typed at intake that the registry does not have yet (migration 0013): the providers page
         # lists them for the registry.
         Index(
@@ -107,6 +108,8 @@ class Case(Base):
     # Días hábiles from opening to closing (its region's holidays), set when it closes (migration 0013).
     closed_business_days: Mapped[int | None] = mapped_column(Integer)
     opened_by: Mapped[str] = mapped_column(String(80))
+    # The case's number in the old system, for a legacy import (migration 0013): kept as a reference.
+    legacy_ref: Mapped[str | None] = mapped_column(String(40))
 
 
 class Instance(Base):
@@ -303,6 +306,19 @@ class Document(Base):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     generated_at: Mapped[datetime]
     generated_by: Mapped[str] = mapped_column(String(80))
+    number: Mapped[str | None] = mapped_column(String(20))  # "ORD. N° 45/2026": per regional office and year
+    audience: Mapped[str | None] = mapped_column(String(20))  # consumidor, proveedor, institucion (content)
+    closing: Mapped[bool] = mapped_column(Boolean, default=False)  # e-mailed to the consumer at closure
+
+
+class LetterCounter(Base):
+    """The last ORD. number given per regional office and year: one row, updated in the step's transaction
+    (its row lock makes two letters wait for each other; a rolled-back step gives its number back)."""
+
+    __tablename__ = "letter_counters"
+    region_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Notification(Base):
@@ -319,6 +335,7 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # e-mailed at once (content: notify_urgent)
 
 
 class Attachment(Base):

@@ -23,7 +23,10 @@ class ContentVersion(Base):
     __tablename__ = "content_versions"
     __table_args__ = {"sqlite_autoincrement": True}
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)  # a rollback repeats an old hash
+    # The version that was the latest when this one was published (0 for the first). Unique: two
+    # publishes from the same latest cannot both land, so no change is ever dropped silently.
+    parent_id: Mapped[int] = mapped_column(Integer, unique=True)
     published_at: Mapped[datetime]
     published_by: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -48,6 +51,8 @@ class Draft(Base):
     owner: Mapped[str] = mapped_column(String(80), unique=True)
     base_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
     updated_at: Mapped[datetime]
+    # Files both the draft and a newer version changed, left for the analyst to decide after a merge.
+    conflicts: Mapped[list[Any] | None]
 
 
 class DraftFile(Base):

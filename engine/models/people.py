@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,11 +40,19 @@ class Platform(Base):
     __tablename__ = "platforms"
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(20))  # regional_office, municipal, call_center, web
+    # regional_office, municipal, governorate, library, call_center, web, other (services/platforms.KINDS)
+    kind: Mapped[str] = mapped_column(String(20))
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     comuna_code: Mapped[str | None] = mapped_column(ForeignKey("comunas.code"))
-    online: Mapped[bool] = mapped_column(Boolean, default=True)
-    agreement_on: Mapped[date | None] = mapped_column(Date)
+    online: Mapped[bool] = mapped_column(Boolean, default=True)  # False: keeps manual (paper) records
+    agreement_on: Mapped[date | None] = mapped_column(Date)  # the convenio's signing date
+    # The registry's details (migration 0013): address, person in charge and contact, when it attends.
+    address: Mapped[str] = mapped_column(String(200), server_default="")
+    manager_name: Mapped[str] = mapped_column(String(120), server_default="")
+    email: Mapped[str | None] = mapped_column(String(160))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    active_from: Mapped[date | None] = mapped_column(Date)  # first day it attends (None: always has)
+    active_to: Mapped[date | None] = mapped_column(Date)  # last day it attended (None: still attends)
 
 
 class Provider(Base):
@@ -88,6 +97,11 @@ class User(Base):
     provider_rut: Mapped[str | None] = mapped_column(ForeignKey("providers.rut"))  # role proveedor only
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    email: Mapped[str | None] = mapped_column(String(160))  # where urgent notices and the digest go
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False)  # one e-mail a day with the unread
+    digest_sent_on: Mapped[date | None] = mapped_column(Date)
+    # A temporary password an administrator set: the next sign-in must choose a new one (migration 0013).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
 
 class ApiToken(Base):

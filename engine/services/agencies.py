@@ -58,9 +58,10 @@ class AgencyView:
     answer_days: int
     process: str
     account: str | None
-    active: bool
+    active: bool  # offered and sent to: marked active AND with a way to receive (can_receive)
     updated_at: datetime
     updated_by: str
+    receives: bool = True  # has the endpoint (web service) or the address (oficio) its channel needs
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,17 @@ def view(a: Agency) -> AgencyView:
         answer_days=a.answer_days,
         process=a.process,
         account=a.account,
-        active=a.active,
+        active=a.active and can_receive(a),
         updated_at=a.updated_at,
         updated_by=a.updated_by,
+        receives=can_receive(a),
     )
+
+
+def can_receive(a: Agency) -> bool:
+    """Whether the agency has the way its channel needs: a web-service URL, or the oficio's e-mail address.
+    An agency without it is never offered nor sent to, whatever its ``active`` mark (SPEC §6)."""
+    return bool(a.endpoint_url) if a.channel == "webservice" else bool(a.contact_email)
 
 
 def seed_agencies(s: Session, now: datetime) -> int:
@@ -126,7 +134,7 @@ def list_agencies(s: Session, active_only: bool = False) -> list[AgencyView]:
     query = select(Agency).order_by(Agency.name)
     if active_only:
         query = query.where(Agency.active.is_(True))
-    return [view(a) for a in s.execute(query).scalars()]
+    return [view(a) for a in s.execute(query).scalars() if not active_only or can_receive(a)]
 
 
 def agency_row(s: Session, code: str) -> Agency:
@@ -221,10 +229,22 @@ def _clean(data: Mapping[str, Any], processes: Iterable[str], errors: list[Field
 
 
 def _check_complete(values: Mapping[str, Any], errors: list[FieldError]) -> None:
+    """An active agency needs the way its channel receives (an inactive one may wait for it)."""
+    if not values.get("active", True):
+        return
     if values.get("channel") == "webservice" and not values.get("endpoint_url"):
-        errors.append(FieldError("endpoint_url", "Un canal de servicio web necesita la URL de destino."))
+        errors.append(
+            FieldError(
+                "endpoint_url",
+                "Para dejarla activa, indique la URL del servicio web que recibe las derivaciones.",
+            )
+        )
     if values.get("channel") == "oficio" and not values.get("contact_email"):
-        errors.append(FieldError("contact_email", "Un canal de oficio necesita el correo de contacto."))
+        errors.append(
+            FieldError(
+                "contact_email", "Para dejarla activa, indique el correo al que se envían los oficios."
+            )
+        )
 
 
 def add_agency(
@@ -274,7 +294,12 @@ def update_agency(
     row = agency_row(s, code)
     errors: list[FieldError] = []
     values = _clean({k: v for k, v in data.items() if not (k == "secret" and not v)}, processes, errors)
-    current = {"channel": row.channel, "endpoint_url": row.endpoint_url, "contact_email": row.contact_email}
+    current = {
+        "channel": row.channel,
+        "endpoint_url": row.endpoint_url,
+        "contact_email": row.contact_email,
+        "active": row.active,
+    }
     _check_complete({**current, **values}, errors)
     if errors:
         raise FormInvalid(errors)
@@ -297,6 +322,8 @@ def suggest(s: Session, text: str) -> list[str]:
     folded = _fold(text)
     scored = []
     for a in s.execute(select(Agency).where(Agency.active.is_(True))).scalars():
+        if not can_receive(a):
+            continue
         words = {*(a.keywords or []), *(m.replace("_", " ") for m in a.markets or [])}
         hits = sum(1 for w in words if _fold(w) in folded)
         if hits:

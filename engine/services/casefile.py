@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..forms import Form
 from ..models import Case, HumanTask, Instance, Platform
 from ..store import CatalogStore
-from . import providers
+from . import escalation, providers
 from .cases import CaseDetail, detail_of, kind_labels
 from .documents import DocumentView, documents_of
 
@@ -37,6 +37,10 @@ class TaskForm:
     notes: list[tuple[str, str]]
     prefill: Mapping[str, Any] = field(default_factory=dict)  # values its form's x-prefill suggests
     reads_registry: bool = False  # its form suggests values from the provider registry
+    held_by: str | None = None  # somebody else took it: read only for the actor ("tomada por X")
+    own_closure: bool = False  # a visación of a closure the actor proposed (four eyes: someone else's)
+    escalation: Form | None = None  # what a reclamo needs that the case lacks (its form: "x-escalation")
+    escalation_blocks: tuple[str, ...] = ()  # intake rules that refuse the escalation (the call center's)
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,9 @@ def _diagrams(cat: Catalog, inst: Instance, tasks: list[HumanTask]) -> list[Diag
 def _task_form(cat: Catalog, actor: Actor, t: HumanTask, names: Mapping[str, Any]) -> TaskForm:
     """An open task as the case file shows it; a workable one with the values its form suggests."""
     form = cat.forms.get(t.form_id) if t.form_id else None
-    workable = can_work(actor, t)
+    held_by = t.assignee if t.assignee not in (None, actor.username) else None
+    own_closure = (t.context or {}).get("cierre_propuesto_por") == actor.username
+    workable = can_work(actor, t) and held_by is None and not own_closure
     suggests = form is not None and bool(form.prefill_fields())
     return TaskForm(
         t.id,
@@ -132,7 +138,39 @@ def _task_form(cat: Catalog, actor: Actor, t: HumanTask, names: Mapping[str, Any
         _notes(cat, t.context or {}),
         form_prefill.suggested_values(form, names) if suggests and workable and form else {},
         suggests,
+        held_by,
+        own_closure,
     )
+
+
+def _case_intake(case: Case) -> dict[str, Any]:
+    """The case row as intake data (what the page knows without loading the workflow)."""
+    data: dict[str, Any] = {
+        "kind": case.kind,
+        "channel": case.channel,
+        "platform": case.platform_code,
+        "subject": case.subject,
+        "description": case.description,
+    }
+    consumer = {"rut": case.consumer_rut, "name": case.consumer_name, "comuna": case.comuna_code}
+    data["consumer"] = {k: v for k, v in consumer.items() if v}
+    if case.provider_name:
+        data["provider"] = {"rut": case.provider_rut, "name": case.provider_name}
+    classified = {"market": case.market, "motive": case.motive, "category": case.category}
+    data.update({k: v for k, v in classified.items() if v})
+    return data
+
+
+def _with_escalation(cat: Catalog, case: Case, inst: Instance, task: TaskForm) -> TaskForm:
+    """A task whose form can turn a consulta into a reclamo asks for what the reclamo's intake requires."""
+    if not task.workable or task.form is None or not task.form.schema.get("x-escalation"):
+        return task
+    intake = escalation.intake_form(cat, inst.process_id)
+    if intake is None or case.kind == escalation.COMPLAINT:
+        return task
+    asks, blocks = escalation.missing(intake, _case_intake(case))
+    extra = escalation.subform(intake, asks) if asks else None
+    return replace(task, escalation=extra, escalation_blocks=tuple(blocks))
 
 
 def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: datetime) -> CasePage:
@@ -143,10 +181,8 @@ def case_page(s: Session, store: CatalogStore, folio: str, actor: Actor, now: da
 def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: datetime) -> CasePage:
     """``case_page`` of a case already found in the actor's scope."""
     detail = detail_of(s, case, now)
-    inst = s.get(Instance, case.id)
-    if inst is None:
-        raise NotFound(f"el caso {case.folio} no tiene proceso")
-    cat = store.get(s, inst.version_id)
+    inst = s.get(Instance, case.id)  # None: a legacy case imported as history (no process, read only)
+    cat = store.get(s, inst.version_id) if inst is not None else store.latest(s)
     tasks = list(
         s.execute(
             select(HumanTask)
@@ -155,7 +191,11 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         ).scalars()
     )
     names = providers.prefill_names(s, case.provider_rut)
-    forms = [_task_form(cat, actor, t, names) for t in tasks]
+    forms = (
+        [_with_escalation(cat, case, inst, _task_form(cat, actor, t, names)) for t in tasks]
+        if inst is not None  # legacy history has no process and so no task
+        else []
+    )
     platform = s.get(Platform, case.platform_code)
     holder = next((t.assignee for t in tasks if t.assignee), None)
     return CasePage(
@@ -163,8 +203,8 @@ def page_of(s: Session, store: CatalogStore, case: Case, actor: Actor, now: date
         platform.name if platform else case.platform_code,
         holder,
         forms,
-        documents_of(s, case.id),
-        _diagrams(cat, inst, tasks),
+        documents_of(s, case),
+        _diagrams(cat, inst, tasks) if inst is not None else [],
         sorted(cat.letters),
         kind_labels(cat),
         cat.classification.labels(case.market, case.motive, case.category),

@@ -117,10 +117,19 @@ def _own_platform(actor: Actor) -> str:
     return f"DR{actor.region_code}" if actor.region_code else ""
 
 
-def _platform_for(s: Session, code: str, actor: Actor) -> Platform:
+def _attends(platform: Platform, day: date) -> bool:
+    """Whether the platform attends on ``day`` (its registry's active from/to, both inclusive)."""
+    return (platform.active_from is None or platform.active_from <= day) and (
+        platform.active_to is None or day <= platform.active_to
+    )
+
+
+def _platform_for(s: Session, code: str, actor: Actor, now: datetime) -> Platform:
     platform = s.get(Platform, code or _own_platform(actor))
     if platform is None:
         raise FormInvalid([FieldError("platform", "Plataforma desconocida.")])
+    if not _attends(platform, deadlines.local_date(now)):
+        raise FormInvalid([FieldError("platform", "La plataforma no está activa en esta fecha.")])
     if actor.role == "ejecutivo" and platform.code != actor.platform_code:
         raise Forbidden("solo puede registrar casos de su propia plataforma")
     if actor.role in ("supervisor", "abogado") and platform.region_code != actor.region_code:
@@ -145,7 +154,7 @@ def open_case(
     clean = forms.validate(form, data, cat.classification) if form else dict(data)
     if form and (named := forms.file_ids(form, clean)):  # a new case has no files yet to name
         raise FormInvalid([FieldError(path, forms.UNKNOWN_ATTACHMENT) for path in named])
-    platform = _platform_for(s, str(clean.get("platform", "")), actor)
+    platform = _platform_for(s, str(clean.get("platform", "")), actor, now)
     case = _case_row(clean, platform, actor, now, process_id)
     case.provider_unregistered = not consumers.is_registered(s, case.provider_rut, case.provider_name)
     s.add(case)
@@ -269,8 +278,12 @@ class PublicStatus:
     events: list[tuple[datetime, str]]
 
 
-def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel: str = "web") -> PublicStatus:
-    """'Estado de su caso' for a citizen: folio + RUT; public events only, no staff names; logged."""
+def public_status(
+    s: Session, folio: str, rut_text: str, now: datetime, channel: str = "web", by: Actor | None = None
+) -> PublicStatus:
+    """'Estado de su caso' for a citizen: folio + RUT; public events only, no staff names; the outcome only
+    once the case is closed; logged as the citizen's own look-up, or as the staff member's (``by``) who
+    looked it up for them at the counter or on the phone."""
     try:
         canonical = rut.normalize(rut_text)
     except ValueError:
@@ -294,6 +307,12 @@ def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel:
                 actor="ciudadano",
                 channel=channel,
             )
+            if by is None
+            else caselog.by(
+                by,
+                "status_lookup_staff",
+                f"Consulta de estado hecha por {by.username} para el/la ciudadano/a",
+            )
         ],
         now,
     )
@@ -306,6 +325,6 @@ def public_status(s: Session, folio: str, rut_text: str, now: datetime, channel:
         opened_on=case.opened_on,
         due_on=case.due_on,
         due_status=view.due_status,
-        outcome=case.outcome,
+        outcome=case.outcome if case.status == "closed" else None,  # a proposal is not an outcome yet
         events=[(at, summary) for at, summary in reversed(events)],
     )

@@ -31,6 +31,11 @@ LETTER_WAIT = timedelta(seconds=30)  # an oficio not rendered yet: look again so
 INCIDENT_VIEWERS = frozenset({"supervisor", "abogado", "integrador", "admin_plataformas", "nivel_central"})
 RETRIERS = frozenset({"supervisor", "abogado", "integrador", "admin_plataformas", "sistema"})
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# An incident stays open from the last automatic attempt until a delivery succeeds (or the derivation is
+# cancelled or redirected): "Reintentar ahora" queues it again without closing it.
+OPEN_INCIDENT = DerivationDelivery.failed_at.is_not(None) & DerivationDelivery.status.in_(
+    ("failed", "pending")
+)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -205,12 +210,20 @@ def _record(
         row.attempts += 1
         how = "servicio web" if row.kind == "webservice" else "correo electrónico"
         if error is None:
+            resolved = " (incidente resuelto)" if row.failed_at else ""
             row.status, row.sent_at, row.last_error = "sent", now, None
             event = LogEvent(
                 "derivation_delivered",
-                f"Derivación entregada a {d.agency_code} por {how} (intento {row.attempts})",
+                f"Derivación entregada a {d.agency_code} por {how} (intento {row.attempts}){resolved}",
                 data={"derivation_id": d.id, "attempts": row.attempts},
                 public=True,
+            )
+        elif row.failed_at is not None:  # a manual retry of an incident failed: the incident stays open
+            row.status, row.last_error = "failed", error[:2000]
+            event = LogEvent(
+                "incident_retry_failed",
+                f"El reintento del envío a {d.agency_code} falló: {error}; el incidente sigue abierto",
+                data={"derivation_id": d.id, "attempts": row.attempts, "error": error[:500]},
             )
         elif row.attempts >= settings.max_attempts:
             row.status, row.failed_at, row.last_error = "failed", now, error[:2000]
@@ -262,9 +275,7 @@ def send_due(
         sent += result is True
         failed += result is False
     with db.reading() as s:
-        incidents = s.execute(
-            select(func.count(DerivationDelivery.id)).where(DerivationDelivery.status == "failed")
-        ).scalar_one()
+        incidents = s.execute(select(func.count(DerivationDelivery.id)).where(OPEN_INCIDENT)).scalar_one()
     return OutboxReport(sent, failed, incidents)
 
 
@@ -296,7 +307,7 @@ def list_incidents(s: Session, actor: Actor) -> list[IncidentView]:
         select(DerivationDelivery, Derivation, Case.folio)
         .join(Derivation, Derivation.id == DerivationDelivery.derivation_id)
         .join(Case, Case.id == Derivation.case_id)
-        .where(DerivationDelivery.status == "failed", _scoped(actor))  # type: ignore[arg-type]
+        .where(OPEN_INCIDENT, _scoped(actor))  # type: ignore[arg-type]
         .order_by(DerivationDelivery.failed_at)
     ).all()
     return [
@@ -318,7 +329,7 @@ def retry_now(s: Session, delivery_id: int, actor: Actor, now: datetime) -> int:
         raise NotFound(f"no existe el envío {delivery_id}")
     if row.status != "failed":
         raise Conflict("el envío no está fallido: ya se envió o sigue en cola")
-    row.status, row.attempts, row.next_attempt_at, row.failed_at = "pending", 0, now, None
+    row.status, row.next_attempt_at = "pending", now  # failed_at stays: the incident is open until it is sent
     entry = caselog.by(actor, "incident_retry", f"Reintento manual del envío a {d.agency_code}")
     caselog.append_log(s, case.id, [entry], now)
     return row.id

@@ -18,6 +18,7 @@ from ..caselog import LogEvent
 from ..errors import FieldError, FormInvalid
 from ..forms import Form
 from ..models import Agency, Case, Derivation, DerivationDelivery
+from .agencies import can_receive
 
 AGENCY_SOURCE = "agencies"
 OPEN = ("sent", "acknowledged")
@@ -30,6 +31,7 @@ STATUSES = {
     "cancelled": "anulada",
 }
 UNKNOWN_AGENCY = "Institución desconocida."
+NO_WAY = "La institución no tiene cómo recibir derivaciones (falta su URL o su correo en el registro)."
 
 
 def callback_path(derivation_id: str) -> str:
@@ -60,6 +62,8 @@ def agency_fields(s: Session, form: Form, data: Mapping[str, Any]) -> dict[str, 
         agency = s.get(Agency, data[item.name])
         if agency is None or not agency.active:
             errors.append(FieldError(item.path, UNKNOWN_AGENCY))
+        elif not can_receive(agency):
+            errors.append(FieldError(item.path, NO_WAY))
         else:
             extra[f"{item.name}_datos"] = agency_data(agency)
     if errors:
@@ -132,20 +136,23 @@ def open_derivation(
     now: datetime,
     element_id: str | None,
     document_id: int | None,
+    channel: str | None = None,
 ) -> LogEvent:
     """Record a derivation and queue its sending (web service POST, or the oficio by e-mail): the outbox
-    sends it after this transaction commits, so a slow or broken agency never holds a case."""
+    sends it after this transaction commits, so a slow or broken agency never holds a case. ``channel``
+    overrides the registry's (a derivation redirected to oficio)."""
     agency = s.get(Agency, agency_code)
     if agency is None:
         raise FormInvalid([FieldError("agencia", UNKNOWN_AGENCY)])
+    channel = channel or agency.channel
     _cancel_open(s, case.id, now)
     d = Derivation(
-        id=str(uuid.uuid4()), case_id=case.id, agency_code=agency.code, channel=agency.channel, created_at=now
+        id=str(uuid.uuid4()), case_id=case.id, agency_code=agency.code, channel=channel, created_at=now
     )
     d.status = "sent"
     s.add(d)
     s.flush()
-    if agency.channel == "webservice":
+    if channel == "webservice":
         body, doc_id = _payload(case, d, agency, data, now), None
     else:
         body = _oficio_text(case, agency, data)
@@ -153,7 +160,7 @@ def open_derivation(
     s.add(
         DerivationDelivery(
             derivation_id=d.id,
-            kind="webservice" if agency.channel == "webservice" else "email",
+            kind="webservice" if channel == "webservice" else "email",
             status="pending",
             body=body,
             document_id=doc_id,
@@ -162,12 +169,12 @@ def open_derivation(
             created_at=now,
         )
     )
-    how = "servicio web" if agency.channel == "webservice" else "oficio por correo electrónico"
+    how = "servicio web" if channel == "webservice" else "oficio por correo electrónico"
     return LogEvent(
         "derivation_queued",
         f"Derivación a {agency.name} en cola de envío ({how})",
         element_id=element_id,
-        data={"derivation_id": d.id, "agency": agency.code, "channel": agency.channel},
+        data={"derivation_id": d.id, "agency": agency.code, "channel": channel},
     )
 
 
@@ -222,6 +229,18 @@ class DerivationView:
     last_error: str | None
 
 
+def status_label(status: str, delivery: DerivationDelivery | None) -> str:
+    """What the case file says: "enviada" only once a delivery reached the agency; before that the queue, the
+    retries ("en reintento (n)") or the incident."""
+    if status not in OPEN or delivery is None or delivery.status == "sent":
+        return STATUSES.get(status, status)
+    if delivery.status == "failed":
+        return f"no enviada: incidente ({delivery.attempts} intentos)"
+    if delivery.attempts:
+        return f"en reintento ({delivery.attempts})"
+    return "en cola de envío"
+
+
 def case_derivations(s: Session, case_id: int) -> list[DerivationView]:
     """Every derivation of a case, oldest first, with its latest delivery."""
     rows = s.execute(
@@ -245,7 +264,7 @@ def case_derivations(s: Session, case_id: int) -> list[DerivationView]:
                 name,
                 d.channel,
                 d.status,
-                STATUSES.get(d.status, d.status),
+                status_label(d.status, delivery),
                 d.created_at,
                 delivery.id if delivery else None,
                 delivery.status if delivery else None,

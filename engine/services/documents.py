@@ -22,9 +22,10 @@ from ..labels import CHANNELS, KINDS, label
 from ..models import Case, Comuna, ContentFile, Document, Platform, Region, User
 from ..roles import ROLES
 from ..store import CatalogStore
-from . import outbox
+from . import letter_numbers, letter_recipients, outbox
 
 LETTER = "letter"  # the outbox entry that renders a recorded letter
+CONSUMER = "consumidor"  # the audience of a letter whose content declares none
 
 MONTHS = (
     "enero",
@@ -58,6 +59,10 @@ class DocumentView:
     generated_by: str
     has_pdf: bool
     rendered: bool  # False while the outbox has not rendered it yet (a download renders it at once)
+    number: str | None = None  # "45/2026": ORD. N°, per regional office and year
+    audience: str = CONSUMER  # who the letter is for (content: letter_audience)
+    recipient: str = ""  # the e-mail address proposed for it, after its audience
+    superseded: bool = False  # a newer letter of the same kind replaced it ("reemplazada")
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -164,13 +169,16 @@ def record_letter(
     actor: Actor,
     now: datetime,
     element_id: str | None = None,
+    declared: LetterDeclaration | None = None,
 ) -> DocumentView:
-    """Record one letter of the case's content version: its context is fixed now (the case as it is in this
-    step), the .docx is rendered after the commit (the outbox)."""
+    """Record one letter of the case's content version with its own ORD. number: its context is fixed now
+    (the case as it is in this step), the .docx is rendered after the commit (the outbox)."""
     template = cat.files.get(f"letter_templates/{letter_id}.docx")
     if template is None:
         raise NotFound(f"la carta '{letter_id}' no existe en la versión del caso")
-    context = _storable(letter_context(s, case, data, actor, now))
+    declared = declared or LetterDeclaration()
+    number = letter_numbers.next_number(s, case.region_code, deadlines.local_date(now).year)
+    context = _storable({**letter_context(s, case, data, actor, now), "numero": number})
     title = letter_id.replace("_", " ").capitalize()
     row = {
         "case_id": case.id,
@@ -181,11 +189,24 @@ def record_letter(
         "context": context,
         "generated_at": now,
         "generated_by": actor.username,
+        "number": number,
+        "audience": declared.audience,
+        "closing": declared.closing,
     }
     doc_id = s.execute(insert(Document).values(**row).returning(Document.id)).scalar_one()
     entry_id = outbox.enqueue(s, LETTER, now, case_id=case.id, document_id=doc_id)
     after_commit(s, LetterJob(entry_id, doc_id, template, context, now))
-    return DocumentView(doc_id, letter_id, title, element_id, now, actor.username, False, False)
+    return DocumentView(
+        doc_id, letter_id, title, element_id, now, actor.username, False, False, number, declared.audience
+    )
+
+
+@dataclass(frozen=True)
+class LetterDeclaration:
+    """What content declares beside a letter (``letter_audience``, ``letter_closing``: docs/content.md)."""
+
+    audience: str = CONSUMER
+    closing: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,7 +232,7 @@ def rendered_letter(db: Database, doc_id: int) -> bytes | None:
         doc = s.get(Document, doc_id)
         if doc is None or doc.docx is not None:
             return None
-        template, context = _template_of(s, doc), doc.context
+        template, context = template_of(s, doc), doc.context
     return letters.render(template, context or {})
 
 
@@ -234,7 +255,7 @@ def render_job(db: Database, job: LetterJob) -> None:
         outbox.close(s, job.entry_id, job.now)
 
 
-def _template_of(s: Session, doc: Document) -> bytes:
+def template_of(s: Session, doc: Document) -> bytes:
     """The letter's template in the content version it was recorded with (versions are immutable)."""
     template = s.execute(
         select(ContentFile.body).where(
@@ -256,7 +277,10 @@ def generate_for_case(
     if actor.read_only:
         raise Forbidden("su perfil es de solo lectura")
     loaded = persistence.load(s, store, case.id, now)
-    doc = record_letter(s, loaded.catalog, case, letter_id, runtime.variables(loaded.wf), actor, now)
+    declared = LetterDeclaration(_audience_before(s, case.id, letter_id))
+    doc = record_letter(
+        s, loaded.catalog, case, letter_id, runtime.variables(loaded.wf), actor, now, declared=declared
+    )
     generated = caselog.by(
         actor, "letter_generated", f"Carta generada: {doc.title}", data={"letter": letter_id}
     )
@@ -264,7 +288,18 @@ def generate_for_case(
     return doc
 
 
-def _view(doc: Document) -> DocumentView:
+def _audience_before(s: Session, case_id: int, letter_id: str) -> str:
+    """A letter generated again on demand keeps the audience its step declared the first time."""
+    found = s.execute(
+        select(Document.audience)
+        .where(Document.case_id == case_id, Document.letter_id == letter_id)
+        .order_by(Document.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return found or CONSUMER
+
+
+def _view(doc: Document, recipient: str = "", superseded: bool = False) -> DocumentView:
     return DocumentView(
         doc.id,
         doc.letter_id,
@@ -274,18 +309,26 @@ def _view(doc: Document) -> DocumentView:
         doc.generated_by,
         doc.pdf is not None,
         doc.docx is not None,
+        doc.number,
+        doc.audience or CONSUMER,
+        recipient,
+        superseded,
     )
 
 
 def list_documents(s: Session, folio: str, actor: Actor) -> list[DocumentView]:
     """The letters of a case the actor may see, newest last."""
-    return documents_of(s, find_case(s, folio, actor).id)
+    return documents_of(s, find_case(s, folio, actor))
 
 
-def documents_of(s: Session, case_id: int) -> list[DocumentView]:
-    """The letters of a case already found in the actor's scope, newest last."""
-    docs = s.execute(select(Document).where(Document.case_id == case_id).order_by(Document.id)).scalars()
-    return [_view(d) for d in docs]
+def documents_of(s: Session, case: Case) -> list[DocumentView]:
+    """The letters of a case already found in the actor's scope, newest last, each with the address its
+    audience proposes and whether a newer one of its kind replaced it."""
+    docs = list(
+        s.execute(select(Document).where(Document.case_id == case.id).order_by(Document.id)).scalars()
+    )
+    to, replaced = letter_recipients.proposed(s, case, docs), letter_recipients.superseded(docs)
+    return [_view(d, to[d.id], d.id in replaced) for d in docs]
 
 
 def _document(s: Session, doc_id: int, actor: Actor) -> tuple[Document, Case]:
@@ -305,7 +348,7 @@ def document_file(s: Session, doc_id: int, kind: str, actor: Actor) -> tuple[str
     doc, case = _document(s, doc_id, actor)
     name = f"{case.folio}-{doc.letter_id}"
     if doc.docx is None:
-        doc.docx = letters.render(_template_of(s, doc), doc.context or {})
+        doc.docx = letters.render(template_of(s, doc), doc.context or {})
     if kind == "docx":
         return f"{name}.docx", doc.docx
     if doc.pdf is None:

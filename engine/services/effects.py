@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import sandbox, spiff_adapter
+from .. import mail, sandbox, spiff_adapter
 from ..access import Actor
 from ..caselog import LogEvent, append_log
 from ..catalog import Catalog
@@ -21,7 +21,7 @@ from ..db import Database
 from ..errors import EngineError
 from ..models import Case, HumanTask, Notification, OutboxEntry, User
 from ..runtime import Completed, Trail, letter_ids, listed
-from . import derivations, documents, outbox
+from . import derivations, documents, mailings, outbox
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,16 @@ def _letters_due(done: Completed, now: datetime) -> tuple[str, ...]:
     if when and not _evaluate(when, done.data, now):
         return ()
     return letter_ids(done.props)
+
+
+def declared_letter(props: Mapping[str, str]) -> documents.LetterDeclaration:
+    """``letter_audience`` (consumidor, proveedor, institucion) and ``letter_closing`` beside ``letter``."""
+    audience = props.get("letter_audience", "").strip() or documents.CONSUMER
+    closing = props.get("letter_closing", "").strip().lower() in TRUE_WORDS
+    return documents.LetterDeclaration(audience, closing)
+
+
+TRUE_WORDS = frozenset({"true", "1", "sí", "si"})
 
 
 def _holders(s: Session, case: Case) -> set[str]:
@@ -123,7 +133,13 @@ def _notify(s: Session, case: Case, done: Completed, now: datetime) -> LogEvent:
     default = f"Caso {case.folio}: {done.name or done.element_id}"
     message = str(_evaluate(message_expr, done.data, now)) if message_expr else default
     users = sorted(_recipients(s, case, listed(done.props, "notify")))
-    s.add_all(Notification(username=u, case_id=case.id, message=message[:300], created_at=now) for u in users)
+    urgent = done.props.get("notify_urgent", "").strip().lower() in TRUE_WORDS
+    s.add_all(
+        Notification(username=u, case_id=case.id, message=message[:300], created_at=now, urgent=urgent)
+        for u in users
+    )
+    if urgent:
+        mailings.urgent_notice(s, users, message, case.id, now)
     return LogEvent(
         "notified",
         f"Aviso a {', '.join(users) or 'nadie'}: {message}",
@@ -160,7 +176,9 @@ def record(
         doc = None
         for letter_id in _letters_due(done, now):
             data = {**after, **done.data}
-            doc = documents.record_letter(s, cat, case, letter_id, data, actor, now, done.element_id)
+            doc = documents.record_letter(
+                s, cat, case, letter_id, data, actor, now, done.element_id, declared_letter(done.props)
+            )
             events.append(
                 LogEvent(
                     "letter_generated",
@@ -191,31 +209,39 @@ class EffectsReport:
     failed: int
 
 
-def run_committed(db: Database, items: list[object]) -> None:
-    """The post-commit kick: carry out at once what a transaction just recorded. Its entries were born leased
-    to this process (``outbox.enqueue``), so no claim is needed; a failure is recorded on the entry and
-    retried by the scheduler, and never reaches the request that committed."""
-    for job in items:
-        if not isinstance(job, documents.LetterJob):
+def run_committed(db: Database, items: list[object], settings: mail.MailSettings | None = None) -> None:
+    """The post-commit kick: carry out at once what a transaction just recorded (letters first: a mail may
+    attach one). Its entries were born leased to this process (``outbox.enqueue``), so no claim is needed; a
+    failure is recorded on the entry and retried by the scheduler, and never reaches the request."""
+    ordered = sorted(items, key=lambda job: not isinstance(job, documents.LetterJob))
+    for job in ordered:
+        if not isinstance(job, documents.LetterJob | mailings.MailJob):
             continue
         try:
-            documents.render_job(db, job)
+            if isinstance(job, documents.LetterJob):
+                documents.render_job(db, job)
+            else:
+                mailings.send_job(db, job, settings or mail.MailSettings.from_env())
         except Exception as err:  # the step is committed: its effect waits for the scheduler instead
             log.warning("efecto %s tras el commit: %s", job.entry_id, err)
             _failed(db, job.entry_id, outbox.failure_text(err), job.now)
 
 
-def run_due(db: Database, now: datetime, limit: int = 100) -> EffectsReport:
+def run_due(
+    db: Database, now: datetime, limit: int = 100, settings: mail.MailSettings | None = None
+) -> EffectsReport:
     """Carry out every due entry once; safe in several processes at once (claims with SKIP LOCKED)."""
     done = failed = 0
     for entry_id in outbox.due_ids(db, OutboxEntry, now, limit):
-        result = run_one(db, entry_id, now)
+        result = run_one(db, entry_id, now, settings)
         done += result is True
         failed += result is False
     return EffectsReport(done, failed)
 
 
-def run_one(db: Database, entry_id: int, now: datetime) -> bool | None:
+def run_one(
+    db: Database, entry_id: int, now: datetime, settings: mail.MailSettings | None = None
+) -> bool | None:
     """Claim one due entry (a lease keeps others off it), do its work outside any transaction, record the
     result. True done, False failed (retried with backoff), None taken by another process or not due."""
     with db.writing() as s:
@@ -224,7 +250,20 @@ def run_one(db: Database, entry_id: int, now: datetime) -> bool | None:
             return None
         outbox.lease(entry, now, LEASE)
         kind, document_id = entry.kind, entry.document_id
+        job = mailings.MailJob.of(entry_id, entry.case_id, document_id, entry.payload or {}, now)
+    if kind == mailings.MAIL:
+        return _mail(db, job, settings or mail.MailSettings.from_env())
     return _work(db, entry_id, kind, document_id, now)
+
+
+def _mail(db: Database, job: mailings.MailJob, settings: mail.MailSettings) -> bool:
+    try:
+        mailings.send_job(db, job, settings)
+    except Exception as err:  # retried with backoff, then failed and logged on the case
+        log.warning("correo %s falló: %s", job.entry_id, err)
+        _failed(db, job.entry_id, outbox.failure_text(err), job.now)
+        return False
+    return True
 
 
 def _work(db: Database, entry_id: int, kind: str, document_id: int | None, now: datetime) -> bool:
@@ -254,6 +293,7 @@ def _failed(db: Database, entry_id: int, error: str, now: datetime) -> None:
         if entry.attempts >= MAX_ATTEMPTS:
             entry.status = "failed"
             if entry.case_id is not None:
-                text = f"No se pudo generar un documento tras {entry.attempts} intentos: {error}"
+                what = "enviar un correo" if entry.kind == mailings.MAIL else "generar un documento"
+                text = f"No se pudo {what} tras {entry.attempts} intentos: {error}"
                 event = LogEvent("effect_failed", text[:500], data={"entry": entry.id})
                 append_log(s, entry.case_id, [event], now)

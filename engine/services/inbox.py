@@ -60,6 +60,16 @@ class InboxRow:
     due_status: str | None
     business_days: int
     calendar_days: int
+    days_left: int | None = None  # días hábiles to the due date (negative: how many past it)
+
+
+def days_left(due_on: date | None, today: date, region: str | None) -> int | None:
+    """Business days left until ``due_on`` (0 on the day itself), negative once past it."""
+    if due_on is None:
+        return None
+    if due_on >= today:
+        return deadlines.business_days_between(today, due_on, region)
+    return -deadlines.business_days_between(due_on, today, region)
 
 
 @dataclass(frozen=True)
@@ -186,6 +196,7 @@ def _row(task: HumanTask, c: Case, today: date) -> InboxRow:
         due_status=status,
         business_days=spent.business,
         calendar_days=spent.calendar,
+        days_left=days_left(task.due_on, today, c.region_code),
     )
 
 

@@ -56,10 +56,20 @@ class Account:
     region_name: str | None
     provider_rut: str | None = None  # role proveedor: the company the account answers for
     provider_name: str | None = None
+    platform_kind: str | None = None  # regional_office, municipal, call_center, web
+    must_change_password: bool = False  # signed in with a temporary password: choose one first
 
     @property
     def role_label(self) -> str:
         return ROLES.get(self.role, self.role)
+
+    @property
+    def channel(self) -> str:
+        """The channel the account's actions go through: the call center's staff work by phone, the rest of
+        the staff in person, a company through the web."""
+        if self.role == "proveedor":
+            return "web"
+        return "phone" if self.platform_kind == "call_center" else "in_person"
 
 
 def _minutes(delta: timedelta) -> str:
@@ -161,6 +171,8 @@ def _account(s: Session, user: User) -> Account:
         region_name=region.name if region else None,
         provider_rut=user.provider_rut,
         provider_name=(provider.trade_name or provider.legal_name) if provider else None,
+        platform_kind=platform.kind if platform else None,
+        must_change_password=user.must_change_password,
     )
 
 

@@ -17,7 +17,7 @@ from ..catalog import Catalog, ProcessInfo
 from ..models import Case
 from ..persistence import Loaded
 from ..store import CatalogStore
-from . import effects
+from . import effects, mailings
 
 Act = Callable[[Loaded, runtime.Trail], Sequence[LogEvent]]
 """What a step does to a loaded case: move its workflow (recording completed elements in the trail) and
@@ -61,4 +61,6 @@ def _record(
     (written together at the end: one batch of rows)."""
     projected = persistence.project(s, loaded, trail, now)
     asked = effects.record(s, loaded.catalog, loaded.case, trail, runtime.variables(loaded.wf), actor, now)
+    if any(e.event == persistence.CLOSED for e in projected.case):
+        asked.append(mailings.closing_mail(s, loaded.case, now))
     append_log(s, loaded.case.id, [*events, *projected.trail, *asked, *projected.case], now)

@@ -19,7 +19,7 @@ from ..models import Case, HumanTask, Instance
 from ..persistence import Loaded
 from ..roles import WORKERS
 from ..store import CatalogStore
-from . import attachments, derivations, providers, steps
+from . import attachments, derivations, escalation, providers, steps
 
 
 class FourEyes(Forbidden):
@@ -152,11 +152,20 @@ def complete_task(
     """Validate and complete one open human task, then advance the process. Raises TaskNotReady, FormInvalid,
     Conflict (another writer won the race; nothing of this call is applied)."""
     task, case = _workable(s, task_id, actor, with_state=True)
+    extra = data.get(escalation.EXTRA) if isinstance(data, Mapping) else None
+    data = {k: v for k, v in data.items() if k != escalation.EXTRA} if isinstance(data, Mapping) else data
 
     def act(loaded: Loaded, trail: runtime.Trail) -> list[LogEvent]:
         spiff_task = runtime.ready_human_task(loaded.wf, task_id)
         clean = _clean_submission(s, loaded, task, case, spiff_task, data, actor)
+        kind_before = case.kind
         runtime.complete(loaded.wf, spiff_task, clean, trail)
+        if (
+            kind_before != escalation.COMPLAINT
+            and runtime.variables(loaded.wf).get("kind") == escalation.COMPLAINT
+        ):
+            extra_data = extra if isinstance(extra, Mapping) else {}
+            escalation.check(loaded.catalog, case, loaded.wf, loaded.instance.process_id, extra_data)
         task.status, task.closed_at, task.closed_by = "completed", now, actor.username
         task.assignee = task.assignee or actor.username
         done = f"Tarea completada: {task.name}"

@@ -73,7 +73,21 @@ def transfer_case(
     if len(reason.strip()) < 5:
         raise TransferInvalid("indique el motivo del traspaso (al menos 5 caracteres)")
     case = find_case(s, folio, actor)
-    dest = _destination(s, to_platform, to_user)
+    _relocate(s, store, case, _destination(s, to_platform, to_user), reason, actor, now)
+    return summarize(case, now)
+
+
+def relocate_case(
+    s: Session, store: CatalogStore, case: Case, to_platform: str, reason: str, actor: Actor, now: datetime
+) -> None:
+    """Move a case the caller has already authorised (e.g. a platform administrator closing its platform)
+    to another platform, through the step path, logged on the case like any transfer."""
+    _relocate(s, store, case, _destination(s, to_platform, None), reason, actor, now)
+
+
+def _relocate(
+    s: Session, store: CatalogStore, case: Case, dest: Destination, reason: str, actor: Actor, now: datetime
+) -> None:
     before = {"platform": case.platform_code, "region": case.region_code}
 
     def act(loaded: Loaded, trail: runtime.Trail) -> list[LogEvent]:
@@ -83,7 +97,6 @@ def transfer_case(
         return [_moved(case, dest, before, reason, actor)]
 
     steps.advance(s, store, case.id, act, actor, now)
-    return summarize(case, now)
 
 
 def _move(s: Session, case: Case, dest: Destination, reason: str, now: datetime) -> None:

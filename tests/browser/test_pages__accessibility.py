@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from engine.clock import utcnow
 from engine.models import Agency
 from engine.services import attachments, cases, derivation_outbox, providers, users
-from engine.services.workbench import drafts
+from engine.services.workbench import drafts, publishing
 from tests.browser.conftest import PASSWORD, new_context, screenshot, serving, staff_app
 from tests.conftest import ACTORS, ROOT, complaint
 from tests.files import PDF
@@ -98,7 +98,7 @@ def _arrange_taller(app: Flask) -> None:
         assert not drafts.put_file(s, "analista", RECLAMO_BPMN, typo.encode(), now).ok
         head, sep, tail = original.rpartition("plazo_proveedor_dias, region)")
         drafts.put_file(s, "integ", RECLAMO_BPMN, f"{head}5, region){tail}".encode(), now)
-        assert sep and drafts.publish_draft(s, "integ", "Segundo plazo: 5 días hábiles", now).version == 2
+        assert sep and publishing.publish_draft(s, "integ", "Segundo plazo: 5 días hábiles", now).version == 2
 
 
 @pytest.fixture(scope="module")
@@ -296,9 +296,10 @@ def test_agency_registry_and_a_refused_edit(visit: Callable[..., Page]) -> None:
     page.goto("/instituciones/CMF")
     page.get_by_label("Canal").select_option("webservice")
     page.get_by_label("URL del servicio web").fill("")
+    page.get_by_label("Activa (se ofrece al derivar)").check()  # active needs a way to receive
     page.get_by_role("button", name="Guardar").click()
     expect(page.get_by_label("URL del servicio web")).to_have_accessible_description(
-        described("necesita la URL")
+        described("indique la URL del servicio web")
     )
     audit(page, "institucion-rechazada")
 

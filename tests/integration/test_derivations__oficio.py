@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from engine.clock import CHILE
+from engine.errors import FormInvalid
 from engine.mail import MailSettings
 from engine.models import Agency, DerivationDelivery
-from engine.services import derivation_outbox
+from engine.services import derivation_outbox, derivations
 from engine.services.timers import fire_due_timers
 from engine.system import System
 from tests.conftest import Clock, complaint
@@ -80,9 +82,19 @@ def test_oficio_is_mailed_acknowledged_and_answered_by_hand(
     assert "La SP instruyó a la AFP." in scn.letter_texts()["respuesta_derivacion"]
 
 
-def test_oficio_without_contact_fails_into_an_incident(sys_: System, clock: Clock) -> None:
+def test_an_oficio_agency_without_contact_is_refused_and_one_losing_it_fails_into_an_incident(
+    sys_: System, clock: Clock
+) -> None:
     scn = Scenario(sys_, clock, complaint(kind="inquiry"))
-    scn.do("proponer_cierre", DERIVE)  # SP has no contact e-mail in the seeded registry
+    with pytest.raises(FormInvalid) as refused:  # SP has no contact e-mail in the seeded registry
+        scn.do("proponer_cierre", DERIVE)
+    assert refused.value.errors[0].message == derivations.NO_WAY
+    _oficio_agency(sys_)
+    scn.do("proponer_cierre", DERIVE)
+    with sys_.db.writing() as s:  # its address is removed after the derivation was queued
+        agency = s.get(Agency, "SP")
+        assert agency is not None
+        agency.contact_email = None
     settings = derivation_outbox.OutboxSettings(max_attempts=2)
     derivation_outbox.send_due(sys_.db, clock.now, settings)
     clock.advance(minutes=1)

@@ -15,7 +15,7 @@ from engine.clock import CHILE
 from engine.errors import FormInvalid
 from engine.models import Case, Instance, LogEntry
 from engine.services.timers import fire_due_timers
-from engine.services.workbench import drafts, migration
+from engine.services.workbench import drafts, migration, publishing
 from engine.system import System
 from tests.conftest import Clock, complaint
 from tests.integration.helpers import only_task, open_case, snapshot
@@ -31,7 +31,7 @@ def publish(sys_: System, now: datetime, edits: dict[str, tuple[bytes, bytes]]) 
         for path, (old, new) in edits.items():
             assert old in files[path], path
             drafts.put_file(s, ANALYST.username, path, files[path].replace(old, new), now)
-        return drafts.publish_draft(s, ANALYST.username, "cambios de prueba", now).version
+        return publishing.publish_draft(s, ANALYST.username, "cambios de prueba", now).version
 
 
 def version_of(sys_: System, folio: str) -> int:

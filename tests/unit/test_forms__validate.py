@@ -169,7 +169,8 @@ def test_the_form_invalid_error_names_the_fields() -> None:
     with pytest.raises(FormInvalid) as caught:
         forms.validate(_form(), _data(amount="mucho"))
     assert caught.value.status == 422
-    assert "amount" in caught.value.detail
+    assert caught.value.detail == "Revise los campos: Monto"  # the title a person reads, never the id
+    assert [e.field for e in caught.value.errors] == ["amount"]  # the id stays for programs
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_each_letter_renders_every_placeholder(letter_id: str) -> None:
     text = rendered_text(letter_id)
     for leftover in ("{{", "}}", "{%", "%}"):
         assert leftover not in text
-    assert "ORD. N° 2026-000123" in text
+    assert "ORD. N° 45/2026" in text  # the letter's own number, not the folio
     assert "Ana María Ejemplo Prueba" in text
     assert "Santiago, 23 de noviembre de 2026" in text
     assert "SERVICIO DE PROTECCIÓN AL CONSUMIDOR" in text  # the header

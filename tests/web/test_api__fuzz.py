@@ -53,11 +53,12 @@ EITHER_OR = {"/api/v1/workbench/templates/inspect"}
 
 # Path parameters the world has real values for. The schemathesis dictionaries are set when this module
 # loads, before any database exists: they hold placeholders, replaced by each test's real identifiers.
-REAL_TEXT = ("folio", "task_id", "derivation_id", "form_id", "letter_id", "path")
+REAL_TEXT = ("folio", "task_id", "derivation_id", "form_id", "letter_id", "path", "code", "username")
 REAL_INT = ("doc_id", "attachment_id", "delivery_id", "version_id")
 SLOTS = 3
 # Values the generator could not guess that take requests past the first checks.
 KNOWN = {
+    "body.comuna_code": ["13119", "05109"],
     "body.platform": ["DR13", "DR05"],
     "body.to_platform": ["DR05", "DR13"],
     "body.to_user": ["eje13b", "sup13"],
@@ -182,6 +183,8 @@ def world(app: Flask, tokens: dict[str, str], smtp: tuple[mail.MailSettings, Inb
             "version_id": [1],
             "form_id": ["ingreso_caso", "respuesta_empresa"],
             "letter_id": ["comprobante_ingreso"],
+            "code": ["DR13", "CC"],  # a platform
+            "username": ["eje13b"],
             "path": [
                 "forms/ingreso_caso.json",
                 "processes/caso_simple.bpmn",
@@ -193,13 +196,15 @@ def world(app: Flask, tokens: dict[str, str], smtp: tuple[mail.MailSettings, Inb
 
 def _token(path: str, tokens: dict[str, str]) -> str:
     """A role that can reach the operation: analysts the workbench, the company its API, the agency's
-    integrator account the callbacks, a supervisor everything else."""
+    integrator account the callbacks, a platform administrator the network, a supervisor everything else."""
     if path.startswith("/api/v1/workbench/"):
         return tokens["analista"]
     if path.startswith("/api/v1/provider/"):
         return tokens["tienda"]
     if path.startswith("/api/v1/derivations/{derivation_id}"):
         return tokens["integ"]
+    if path.startswith(("/api/v1/platforms", "/api/v1/users")):
+        return tokens["admin13"]  # the territorial network: its region's platform administrator
     return tokens["sup13"]
 
 

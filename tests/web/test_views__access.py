@@ -50,14 +50,15 @@ def _expected_case_view(user: str) -> int:
     return 200 if user in IN_SCOPE else 404
 
 
-@pytest.mark.parametrize("user", [*ROLES, "integ"])
+@pytest.mark.parametrize("user", [*ROLES, "integ", "admin13"])
 def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
     sign_in(client, user, PASSWORD)
     f = case13
     staff = user in {"eje13", "eje05", "sup13", "sup05", "abo13"}
     approver = user in {"sup13", "sup05", "abo13"}
     workbench = user in {"analista", "integ"}
-    registry_editor = user == "integ"  # with platform admins: the agency and provider registries
+    registry_editor = user in {"integ", "admin13"}  # the agency and provider registries
+    network = user in {"admin13", "central"}  # platforms, staff accounts, audit (nivel central: read only)
     expected = {
         "/bandeja": 200,
         f"/casos/{f.folio}": _expected_case_view(user),
@@ -82,6 +83,20 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/monitoreo/cobertura": 200 if approver or user == "central" else 403,
         "/monitoreo.csv": 200 if approver or user == "central" else 403,
         "/casos.csv": 200 if staff or user == "central" else 403,
+        "/notificaciones": 200,  # one's own: every staff member
+        "/reportes/devoluciones": 200 if approver or user == "central" else 403,
+        "/conocimiento": 403 if user == "integ" else 200,
+        "/conocimiento/nuevo": 200 if user in {"sup13", "sup05", "analista"} else 403,
+        "/conocimiento/informe": 200 if user in {"sup13", "sup05", "analista", "central"} else 403,
+        "/conocimiento/exportar.csv": 200 if user in {"sup13", "sup05", "analista"} else 403,
+        f"/casos/{f.folio}/conocimiento?q=garantia": 200 if staff else 403,
+        "/plataformas": 200 if network else 403,
+        "/plataformas/DR13": 200 if network else 403,
+        "/plataformas/DR05": 200 if user == "central" else 403,  # an administrator: own region only
+        "/personal": 200 if network else 403,
+        "/personal/tokens": 200 if network else 403,
+        "/auditoria": 200 if network else 403,
+        "/carga-papel": 200 if user in {"admin13", "sup13", "sup05"} else 403,  # the regional office
     }
     if user == COMPANY:  # a company's account: its portal only, every staff page refused
         expected = {path: 200 if path.startswith("/empresa/") else 403 for path in expected}
@@ -172,3 +187,26 @@ def test_workbench_api_with_the_session_needs_the_csrf_header(client: FlaskClien
     refused = client.put(path, data=body)
     assert refused.status_code == 400 and refused.content_type == "application/problem+json"
     assert client.put(path, data=body, headers={"X-CSRFToken": token}).get_json()["saved"]
+
+
+NETWORK_API = [
+    ("get", "/api/v1/platforms"),
+    ("get", "/api/v1/platforms/DR13"),
+]
+
+
+@pytest.mark.parametrize("user", [*ROLES, "integ", "admin13"])
+def test_network_api_by_role(client: FlaskClient, tokens: dict[str, str], case13: Fixture, user: str) -> None:
+    """The platform registry: its region's administrator and nivel central read it; only the administrator
+    changes it; every other role is refused with 403 and nothing changes."""
+    _company_token(client, tokens, user)
+    readers = {"admin13", "central"}
+    for method, path in NETWORK_API:
+        resp = getattr(client, method)(path, headers=bearer(tokens[user]))
+        assert resp.status_code == (200 if user in readers else 403), (user, path)
+    body = {"name": "Plataforma Municipal de Maipú", "kind": "municipal", "comuna_code": "13119"}
+    made = client.post("/api/v1/platforms", json=body, headers=bearer(tokens[user]))
+    assert made.status_code == (201 if user == "admin13" else 403), user
+    assert client.get("/api/v1/platforms/DR05", headers=bearer(tokens[user])).status_code == (
+        200 if user == "central" else 403
+    )

@@ -62,10 +62,11 @@ def test_integrator_edits_the_registry_and_secrets_are_never_shown_back(
             "endpoint_url": "",
             "name": "SEC (nombre nuevo)",
             "ack_days": "7",
+            "active": "on",  # active without a way to receive is refused (inactive it may wait for its URL)
             "csrf_token": token(client, "/instituciones"),
         },
     )
-    assert refused.status_code == 422 and "necesita la URL" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "indique la URL del servicio web" in refused.get_data(as_text=True)
     kept = refused.get_data(as_text=True)  # what was typed comes back, so the error makes sense beside it
     assert 'value="SEC (nombre nuevo)"' in kept and 'value="7"' in kept
     assert "aria-invalid" in kept.split('id="f-endpoint_url"', 1)[1].split(">", 1)[0]
@@ -112,15 +113,25 @@ def test_derive_from_the_case_file_then_incident_and_retry_now(app: Flask, clien
         file = client.get(f"/casos/{folio}").get_data(as_text=True)
         assert 'role="alert">Incidente:' in file and "Reintentar ahora" in file
         assert folio in client.get("/derivaciones/incidentes").get_data(as_text=True)
-        fake.down = False
         retry = re.search(r'action="(/derivaciones/envios/\d+/reintentar)"', file)
         assert retry
+        again = client.post(  # the agency is still down: the incident stays open, on the case and the list
+            retry.group(1),
+            data={"folio": folio, "csrf_token": token(client, f"/casos/{folio}")},
+            follow_redirects=True,
+        ).get_data(as_text=True)
+        assert "el incidente sigue abierto" in again and 'role="alert">Incidente:' in again
+        assert folio in client.get("/derivaciones/incidentes").get_data(as_text=True)
+        fake.down = False
         done = client.post(
             retry.group(1),
             data={"folio": folio, "csrf_token": token(client, f"/casos/{folio}")},
             follow_redirects=True,
         ).get_data(as_text=True)
-        assert "Derivación enviada." in done and 'role="alert">Incidente:' not in done
+        assert (
+            "Derivación enviada: el incidente queda resuelto." in done
+            and 'role="alert">Incidente:' not in done
+        )
         assert len(fake.received) == 1
         assert folio not in client.get("/derivaciones/incidentes").get_data(as_text=True)
     finally:

@@ -144,15 +144,12 @@ def test_visacion_queue_return_and_bulk_approve_with_four_eyes(client: FlaskClie
     client.post(action.group(1), data={**answer, "csrf_token": token(client, f"/casos/{folio}")})
     queue = client.get("/visacion").get_data(as_text=True)
     assert folio in queue and "CONSULTA RESPONDIDA" in queue
-    task_id = re.search(r'name="task" value="([^"]+)"', queue)
-    assert task_id
-    mine = client.post("/visacion", data={"task": task_id.group(1), "csrf_token": token(client, "/visacion")})
-    assert mine.status_code == 302
-    assert "usted mismo propuso" in client.get("/visacion").get_data(
-        as_text=True
-    )  # four eyes, shown as a message
+    assert re.search(r'name="task" value="([^"]+)"', queue) is None  # four eyes: nothing to select
+    assert "Propuesto por usted: lo visa otra persona" in queue and 'value="aprobar"' not in queue
     client.post("/salir", data={"csrf_token": token(client, "/bandeja")})
     sign_in(client, "abo13", PASSWORD)
+    task_id = re.search(r'name="task" value="([^"]+)"', client.get("/visacion").get_data(as_text=True))
+    assert task_id
     resp = client.post(
         f"/visacion/{task_id.group(1)}",
         data={"decision": "devolver", "observaciones_visacion": "", "csrf_token": token(client, "/visacion")},

@@ -168,33 +168,89 @@ def test_each_analyst_has_their_own_draft(client: FlaskClient, tokens: dict[str,
     assert PLAZO_20 in draft_file(client, tokens["analista"], CASO)
 
 
-def test_publishing_over_a_newer_version_needs_the_analysts_confirmation(
+def published_body(app: Flask, version: int, path: str) -> bytes:
+    with app.extensions["ventanilla"].db.reading() as s:
+        return bytes(
+            s.execute(
+                select(ContentFile.body).where(ContentFile.version_id == version, ContentFile.path == path)
+            ).scalar_one()
+        )
+
+
+VISACION = "forms/visacion.json"
+
+
+def test_a_newer_version_is_merged_into_the_draft_and_neither_change_is_lost(
     app: Flask, client: FlaskClient, tokens: dict[str, str]
 ) -> None:
-    """Two analysts open their drafts on version 1; the second to publish must not silently undo the first."""
+    """Two analysts open their drafts on version 1; the second to publish is stopped, sees both changes,
+    merges, and the version it publishes carries the first analyst's change too."""
     analista, integ = tokens["analista"], tokens["integ"]
-    put(
-        client,
-        integ,
-        "forms/visacion.json",
-        draft_file(client, integ, "forms/visacion.json").replace(b"{", b"{ ", 1),
-    )
+    put(client, integ, VISACION, draft_file(client, integ, VISACION).replace(b"{", b"{ ", 1))
     put(client, analista, CASO, draft_file(client, analista, CASO).replace(PLAZO_25, PLAZO_20))
     first = client.post(f"{WB}/publish", json={"note": "Plazo de reclamo: 20 días"}, headers=bearer(analista))
     assert first.status_code == 201
     stale = client.post(f"{WB}/publish", json={"note": "Formato"}, headers=bearer(integ))
     assert stale.status_code == 409 and stale.content_type == "application/problem+json"
-    assert "la versión 2 se publicó después" in stale.get_json()["detail"]
+    problem = stale.get_json()
+    assert "la versión 2 se publicó después" in problem["detail"]
+    assert problem["mine"]["changed"] == [VISACION] and problem["theirs"]["changed"] == [CASO]
     assert versions_published(app) == 2
-    forced = client.post(
-        f"{WB}/publish", json={"note": "Formato", "replace_newer": True}, headers=bearer(integ)
+
+    merged = client.post(f"{WB}/draft/merge", headers=bearer(integ)).get_json()
+    assert merged == {"base_version": 2, "taken": [CASO], "kept": [VISACION], "conflicts": []}
+    again = client.post(f"{WB}/publish", json={"note": "Formato"}, headers=bearer(integ))
+    assert again.status_code == 201 and again.get_json()["version"] == 3
+    assert PLAZO_20 in published_body(app, 3, CASO)
+    assert published_body(app, 3, VISACION).startswith(b"{ ")
+
+
+def test_a_file_both_changed_waits_for_the_analysts_decision(
+    app: Flask, client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    analista, integ = tokens["analista"], tokens["integ"]
+    put(client, analista, CASO, draft_file(client, analista, CASO).replace(PLAZO_25, PLAZO_20))
+    put(client, integ, CASO, draft_file(client, integ, CASO).replace(PLAZO_25, b"plazo_dias = 30\n"))
+    assert client.post(f"{WB}/publish", json={"note": "20 días"}, headers=bearer(analista)).status_code == 201
+
+    merged = client.post(f"{WB}/draft/merge", headers=bearer(integ)).get_json()
+    assert merged["conflicts"] == [CASO] and merged["base_version"] == 2
+    blocked = client.post(f"{WB}/publish", json={"note": "30 días"}, headers=bearer(integ))
+    assert blocked.status_code == 409 and blocked.get_json()["conflicts"] == [CASO]
+    assert versions_published(app) == 2
+    unknown = client.post(
+        f"{WB}/draft/conflicts", json={"path": VISACION, "keep": "mine"}, headers=bearer(integ)
     )
-    assert forced.status_code == 201 and forced.get_json()["version"] == 3
-    with app.extensions["ventanilla"].db.reading() as s:  # the confirmed replacement carries integ's copy
-        caso = s.execute(
-            select(ContentFile.body).where(ContentFile.version_id == 3, ContentFile.path == CASO)
-        ).scalar_one()
-    assert PLAZO_25 in caso
+    assert unknown.status_code == 404
+
+    decided = client.post(
+        f"{WB}/draft/conflicts", json={"path": CASO, "keep": "theirs"}, headers=bearer(integ)
+    )
+    assert decided.status_code == 200 and decided.get_json()["conflicts"] == []
+    assert PLAZO_20 in draft_file(client, integ, CASO)  # the published copy, not the draft's 30 days
+    nothing = client.post(f"{WB}/publish", json={"note": "30 días"}, headers=bearer(integ))
+    assert nothing.status_code == 409 and nothing.get_json()["type"] == "/problems/nothing-to-publish"
+
+
+def test_going_back_to_a_version_republishes_it_as_the_newest(
+    app: Flask, client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    token = tokens["analista"]
+    put(client, token, CASO, draft_file(client, token, CASO).replace(PLAZO_25, PLAZO_20))
+    assert client.post(f"{WB}/publish", json={"note": "20 días"}, headers=bearer(token)).status_code == 201
+
+    back = client.post(
+        f"{WB}/versions/1/restore", json={"note": "el plazo vuelve a 25"}, headers=bearer(token)
+    )
+    assert back.status_code == 201, back.get_json()
+    assert back.get_json()["version"] == 3 and back.get_json()["changes"]["files"]["changed"] == [CASO]
+    assert PLAZO_25 in published_body(app, 3, CASO)
+    rows = client.get(f"{WB}/versions", headers=bearer(token)).get_json()
+    assert rows[0]["note"] == "Vuelta a la versión 1: el plazo vuelve a 25"
+    twice = client.post(f"{WB}/versions/1/restore", json={"note": "otra vez"}, headers=bearer(token))
+    assert twice.status_code == 409
+    missing = client.post(f"{WB}/versions/99/restore", json={"note": "x"}, headers=bearer(token))
+    assert missing.status_code == 404 and versions_published(app) == 3
 
 
 CAMUNDA = b"""<?xml version="1.0" encoding="UTF-8"?>

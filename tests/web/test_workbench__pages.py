@@ -87,3 +87,44 @@ def test_other_roles_see_no_workbench(client: FlaskClient) -> None:
     sign_in(client, "eje13", PASSWORD)
     assert "Taller de procesos" not in client.get("/bandeja").get_data(as_text=True)
     assert client.get("/taller").status_code == 403
+
+
+def test_the_page_merges_a_newer_version_decides_a_conflict_and_goes_back(
+    app: Flask, client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    """Another analyst published while this one edited the same file: the page offers to merge, lists the
+    conflict with its two choices, and the versions page republishes an old version."""
+    sign_in(client, "analista", PASSWORD)
+    token = _csrf(client)
+    path = f"{WB}/draft/files/{CASO}"
+    mine = client.get(path).get_data().replace(PLAZO_25, b"plazo_dias = 30\n")
+    assert client.put(path, data=mine, headers={"X-CSRFToken": token}).status_code == 200
+    other = {"Authorization": f"Bearer {tokens['integ']}"}
+    theirs = client.get(path, headers=other).get_data().replace(PLAZO_25, PLAZO_20)
+    assert client.put(path, data=theirs, headers=other).status_code == 200
+    assert client.post(f"{WB}/publish", json={"note": "20 días"}, headers=other).status_code == 201
+
+    home = client.get("/taller").get_data(as_text=True)
+    assert "Incorporar la versión 2 a mi borrador" in home
+    refused = client.post("/taller/publicar", data={"csrf_token": token, "note": "30 días"})
+    assert refused.status_code == 409 and "incorpore la versión 2" in refused.get_data(as_text=True)
+    merged = client.post("/taller/incorporar", data={"csrf_token": token}, follow_redirects=True)
+    page = merged.get_data(as_text=True)
+    assert "Decida qué copia conservar de: processes/caso.bpmn" in page
+    assert 'id="conflictos"' in page and "Tomar la publicada" in page
+    kept = client.post(
+        "/taller/conflictos", data={"csrf_token": token, "path": CASO, "keep": "mine"}, follow_redirects=True
+    )
+    assert 'id="conflictos"' not in kept.get_data(as_text=True)
+    assert client.post("/taller/publicar", data={"csrf_token": token, "note": "30 días"}).status_code == 302
+
+    versions = client.get("/taller/versiones").get_data(as_text=True)
+    assert "Volver a esta versión" in versions
+    back = client.post(
+        "/taller/versiones/2/volver",
+        data={"csrf_token": token, "note": "30 era un error"},
+        follow_redirects=True,
+    )
+    assert "La versión 2 se publicó otra vez como la versión 4" in back.get_data(as_text=True)
+    latest = client.get(f"{WB}/versions").get_json()[0]
+    assert latest["id"] == 4 and latest["note"] == "Vuelta a la versión 2: 30 era un error"

@@ -9,7 +9,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from engine.access import Actor
-from engine.services import cases, transfers
+from engine.services import cases, gestiones, transfers
 
 from .. import context
 from ..ratelimit import RateLimiter
@@ -54,6 +54,26 @@ def create_case(actor: Actor) -> Response:
 def get_case(folio: str, actor: Actor) -> Response:
     with context.system().db.reading() as s:
         return json_response(cases.case_detail(s, folio, actor, context.now()))
+
+
+class Gestion(Input):
+    refusal = 'indique {"kind": "llamada|correo|reunion|nota", "text": "...", "channel": "phone"}'
+    kind: Annotated[str, Field(description="llamada, correo, reunion o nota")]
+    text: str
+    channel: Channel
+
+
+@bp.post("/v1/cases/<folio>/gestiones")
+@operation(
+    "Registrar una gestión en la bitácora del caso (llamada, correo, reunión, nota)",
+    {201: (gestiones.GestionView, "Gestión registrada"), 404: NOT_FOUND, 409: "Caso cerrado", 422: INVALID},
+    auth=STAFF,
+    body=Gestion,
+)
+def add_gestion(folio: str, actor: Actor, body: Gestion) -> Response:
+    with context.system().db.writing() as s:
+        done = gestiones.add_gestion(s, folio, actor, body.kind, body.text, body.channel, context.now())
+    return json_response(done, 201)
 
 
 class Transfer(Input):

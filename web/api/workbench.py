@@ -5,16 +5,16 @@ Only analysts and integrators may use it; everyone else gets 403, anonymous call
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Literal
 
 from flask import Blueprint, Response, request
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 from typing_extensions import TypedDict
 
 from engine.access import Actor
 from engine.errors import Forbidden, Unauthenticated
 from engine.services import users
-from engine.services.workbench import archive, catalog_info, drafts, versions
+from engine.services.workbench import archive, catalog_info, drafts, publishing, versions
 
 from .. import context
 from ..auth import csrf, current_account, current_actor
@@ -152,18 +152,16 @@ def validate(actor: Actor) -> Response:
 class Publication(Input):
     refusal = 'indique {"note": "qué cambia en esta versión"}'
     note: Text
-    replace_newer: Annotated[bool, BeforeValidator(lambda v: v is True)] = Field(
-        False, description="reemplazar una versión publicada después de abrir el borrador"
-    )
 
 
 @bp.post("/publish")
 @operation(
     "Publicar el borrador como versión nueva con una nota",
     {
-        201: drafts.Published,
-        409: "El borrador es idéntico a una versión existente, o se publicó una versión más nueva después de "
-        "abrirlo (repita con replace_newer=true para reemplazarla)",
+        201: publishing.Published,
+        409: "El borrador es idéntico a la versión vigente; o se publicó una versión más nueva después de "
+        "abrirlo ('mine' y 'theirs' muestran ambos cambios: incorpórela con POST /draft/merge); o quedan "
+        "archivos en conflicto ('conflicts')",
         422: "Contenido inválido: nada se publicó (lista 'problems')",
     },
     auth=ANALYST,
@@ -172,9 +170,57 @@ class Publication(Input):
 )
 def publish(actor: Actor, body: Publication) -> Response:
     with context.system().db.writing() as s:
-        published = drafts.publish_draft(
-            s, actor.username, body.note, context.now(), replace_newer=body.replace_newer
-        )
+        published = publishing.publish_draft(s, actor.username, body.note, context.now())
+    return json_response(published, 201)
+
+
+@bp.post("/draft/merge")
+@operation(
+    "Incorporar al borrador la última versión publicada (archivo por archivo; lo que ambos cambiaron "
+    "queda en conflicto para decidir)",
+    {200: publishing.Merged},
+    auth=ANALYST,
+)
+def merge(actor: Actor) -> Response:
+    with context.system().db.writing() as s:
+        return json_response(publishing.merge_latest(s, actor.username, context.now()))
+
+
+class Decision(Input):
+    refusal = 'indique {"path": "forms/x.json", "keep": "mine" | "theirs"}'
+    path: Text
+    keep: Literal["mine", "theirs"]
+
+
+@bp.post("/draft/conflicts")
+@operation(
+    "Decidir un archivo en conflicto: conservar la copia del borrador o tomar la publicada",
+    {200: drafts.DraftView, 404: "El archivo no está en conflicto"},
+    auth=ANALYST,
+    body=Decision,
+)
+def resolve(actor: Actor, body: Decision) -> Response:
+    with context.system().db.writing() as s:
+        view = publishing.resolve_conflict(s, actor.username, body.path, body.keep, context.now())
+    return json_response(view)
+
+
+class Restoration(Input):
+    refusal = 'indique {"note": "por qué se vuelve a esta versión"}'
+    note: Text
+
+
+@bp.post("/versions/<id:version_id>/restore")
+@operation(
+    "Volver a una versión: se publica otra vez, sin cambios, como la más nueva (los casos en curso "
+    "siguen en la suya)",
+    {201: publishing.Published, 404: UNKNOWN_VERSION, 409: "Esa versión ya es la vigente"},
+    auth=ANALYST,
+    body=Restoration,
+)
+def restore(version_id: int, actor: Actor, body: Restoration) -> Response:
+    with context.system().db.writing() as s:
+        published = publishing.restore_version(s, version_id, actor.username, body.note, context.now())
     return json_response(published, 201)
 
 

@@ -10,8 +10,11 @@ import click
 from engine import catalog, schema, store, system
 from engine.errors import InvalidContent
 from engine.services import demo, reference
+from engine.services.knowledge import csvio
 
 from . import common
+
+KNOWLEDGE_CSV = Path("knowledge") / "conocimiento.csv"
 
 
 def init_database(sys_: system.System) -> int:
@@ -25,6 +28,17 @@ def publish_dir(sys_: system.System, root: Path, by: str, note: str) -> store.Ve
     """Publish a content folder as a new version (or return the identical one)."""
     with sys_.db.writing() as s:
         return store.publish(s, catalog.read_dir(root), by=by, note=note, now=common.now())
+
+
+def seed_knowledge(sys_: system.System, path: Path) -> None:
+    """Load the shipped knowledge base into an empty one (what an editor changed is never overwritten)."""
+    if not path.is_file():
+        click.echo(f"Base de conocimiento: no se encontró {path}", err=True)
+        return
+    with sys_.db.writing() as s:
+        report = csvio.seed(s, path.read_text(encoding="utf-8"), common.now())
+    if report:
+        click.echo(f"Base de conocimiento: {report.created} artículos cargados desde {path}.")
 
 
 @click.command()
@@ -78,6 +92,8 @@ def demo_cmd(content: Path) -> None:
     info = publish_dir(sys_, content, "demo", "contenido incluido")
     created = demo.load_demo(sys_, common.now())
     click.echo(f"Versión publicada: {info.id}. Casos de demostración creados: {created}.")
-    click.echo("Usuarios de prueba (contraseña para todos: " + demo.PASSWORD + "):")
-    for username, role, where in demo.USERS:
-        click.echo(f"  {username:<16} {role:<18} {where or ''}")
+    seed_knowledge(sys_, content / KNOWLEDGE_CSV)
+    accounts = demo.accounts()
+    click.echo(f"Usuarios de prueba: {len(accounts)} (contraseña para todos: {demo.PASSWORD}):")
+    for username, role, where in accounts:
+        click.echo(f"  {username:<20} {role:<18} {where}")

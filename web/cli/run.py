@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
+from flask import Flask
 
-from engine import scheduler
+from engine import mailcatcher, pdf, scheduler
 
-from .. import config
+from .. import config, requestlog
 from . import common
 
 CLOCK_HELP = (
@@ -30,11 +34,50 @@ def run(host: str, port: int, threads: int, clock_text: str | None) -> None:
     start = common.instant("--clock", clock_text)
     clock = config.moved_clock(start) if start else config.Default.CLOCK
     app = create_app({"CLOCK": clock})
+    development = not config.is_production(os.environ)
+    catcher = _start_mail_catcher(app) if development and not os.environ.get("SMTP_HOST") else None
+    _check_pdf()
+    app.wsgi_app = requestlog.wrap(app.wsgi_app)  # type: ignore[method-assign,assignment]
     scheduler.start_background(app.extensions["ventanilla"], clock)
     if start:
         click.echo(f"Reloj de la aplicación desde {start.isoformat(timespec='minutes')}")
+    if catcher:
+        click.echo(f"Correo de desarrollo: lo enviado se ve en http://{host}:{port}/correo")
     click.echo(f"Ventanilla en http://{host}:{port}/  (Ctrl+C para detener)")
-    serve(app, host=host, port=port, threads=threads)
+    try:
+        serve(app, host=host, port=port, threads=threads)
+    finally:
+        if catcher:
+            catcher.stop()
+
+
+def _start_mail_catcher(app: Flask) -> mailcatcher.MailCatcher | None:
+    """Development without SMTP_HOST: a local SMTP server on loopback keeps what the app sends (/correo)."""
+    folder = Path(app.instance_path) / "correo"
+    wanted = int(os.environ.get("MAIL_CATCHER_PORT", "2525") or 0)
+    for port in (wanted, 0):
+        catcher = mailcatcher.MailCatcher(folder, port)
+        try:
+            catcher.start()
+        except (OSError, RuntimeError):
+            continue
+        os.environ["SMTP_HOST"], os.environ["SMTP_PORT"] = "127.0.0.1", str(catcher.port)
+        app.config["MAIL_CATCHER_DIR"] = str(folder)
+        return catcher
+    click.secho("!!! No se pudo iniciar el correo de desarrollo: los correos fallarán.", fg="red", err=True)
+    return None
+
+
+def _check_pdf() -> None:
+    """Say loudly when letters cannot be turned into PDF (LibreOffice missing): .docx still works."""
+    if pdf.libreoffice() is None:
+        click.secho(
+            "!!! LibreOffice no está instalado: las cartas se generan en .docx pero NO en PDF.\n"
+            "!!! Instálelo con `sudo apt-get install libreoffice-writer-nogui` (o `make sysdeps` como root).",
+            fg="red",
+            bold=True,
+            err=True,
+        )
 
 
 @click.command()

@@ -55,8 +55,8 @@ export const catalog = () => call("GET", "catalog");
 export const readFile = (path) => call("GET", fileUrl(path), { as: "text" });
 export const saveFile = (path, body, contentType) => call("PUT", fileUrl(path), { body, contentType });
 export const validate = () => call("POST", "draft/validate", { json: {} });
-export const publish = (note, replaceNewer = false) =>
-  call("POST", "publish", { json: { note, replace_newer: replaceNewer } });
+export const publish = (note) => call("POST", "publish", { json: { note } });
+export const merge = () => call("POST", "draft/merge", { json: {} });
 
 // A problem's text as the page shows it: "elemento: mensaje (archivo)".
 export function describe(problem) {

@@ -152,10 +152,17 @@ async function publish(event) {
   try {
     result = await api.publish(note);
   } catch (err) {
-    // A newer version was published after this draft was opened: replace it only if the analyst says so.
+    // A newer version was published after this draft was opened: merge it in (never replace it), then
+    // publish again unless both changed the same file — that decision is made on the workbench page.
     const stale = err.status === 409 && err.body && String(err.body.type || "").endsWith("/draft-stale");
-    if (!stale || !window.confirm(`${err.message}.\n\n¿Publicar de todos modos y reemplazarla?`)) throw err;
-    result = await api.publish(note, true);
+    if (!stale || !window.confirm(`${err.message}.\n\n¿Incorporar la versión nueva a su borrador y publicar?`)) throw err;
+    const merged = await api.merge();
+    await open(await api.readFile(file));
+    if (merged.conflicts.length) {
+      say(`Usted y la versión ${merged.base_version} modificaron: ${merged.conflicts.join(", ")}. Decida en el Taller qué copia conservar y vuelva a publicar.`, "warning");
+      return;
+    }
+    result = await api.publish(note);
   }
   showProblems([], "Publicación");
   say(`Publicada la versión ${result.version}.`, "success");

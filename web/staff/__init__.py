@@ -1,20 +1,28 @@
-"""The staff's pages: bandeja, case file, intake, visación, estado, derivations, providers, start page."""
+"""The staff's pages: bandeja, case file, intake, visación, estado, derivations, providers, start page;
+the territorial network: platforms, staff accounts, audit log, back-entry of paper cases."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
 from . import (
+    accounts,
     approvals,
+    audit,
+    backentry,
     cases,
     derivations,
     exports,
     inbox,
     intake,
+    knowledge,
     lookup,
     monitoring,
+    notices,
     pages,
+    platforms,
     providers,
+    reports,
     search,
 )
 
@@ -27,6 +35,13 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     lookup.bp,
     derivations.bp,
     providers.bp,
+    notices.bp,
+    reports.bp,
+    knowledge.bp,
+    platforms.bp,
+    accounts.bp,
+    audit.bp,
+    backentry.bp,
     search.bp,
     monitoring.bp,
     exports.bp,

@@ -20,7 +20,7 @@ bp = Blueprint("approvals", __name__)
 def index() -> str:
     with context.system().db.reading() as s:
         pending = approvals.pending_closures(s, current_actor())
-    return render_template("approvals/index.html", pending=pending)
+    return render_template("approvals/index.html", pending=pending, me=current_actor().username)
 
 
 def _decide(task_id: str, data: dict[str, str]) -> str | None:

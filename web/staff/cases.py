@@ -13,7 +13,16 @@ from markupsafe import Markup
 from engine import bpmn_layout
 from engine.errors import EngineError, FormInvalid, NotFound
 from engine.labels import CHANNELS, STAGES, STATUSES
-from engine.services import attachments, casefile, casepage, documents, tasks, transfers
+from engine.services import (
+    attachments,
+    casefile,
+    casepage,
+    documents,
+    escalation,
+    gestiones,
+    tasks,
+    transfers,
+)
 
 from .. import context, formrender, uploads
 from ..auth import current_actor
@@ -24,11 +33,14 @@ _MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
+ESCALATION = "reclamo-"  # key prefix of a task's escalation fields among the page's forms
+AUDIENCES = {"consumidor": "el consumidor/a", "proveedor": "el proveedor", "institucion": "la institución"}
 DUE_LABELS = {"en_plazo": "En plazo", "por_vencer": "Por vencer", "fuera_de_plazo": "Fuera de plazo"}
 
 
 def _forms(found: casepage.CaseFile, task_errors: dict[str, Any]) -> dict[str, Markup]:
-    """The HTML form of each open task the actor may work, with stored data (or the refused input)."""
+    """The HTML form of each open task the actor may work, with stored data (or the refused input); a task
+    that can turn a consulta into a reclamo also asks for what the reclamo's intake requires."""
     options = dataclasses.replace(formrender.reference_options(), agencies=found.agencies)
     attached = uploads.attached_labels(found.attachments)
     forms = {}
@@ -39,6 +51,10 @@ def _forms(found: casepage.CaseFile, task_errors: dict[str, Any]) -> dict[str, M
             forms[task.id] = formrender.render_form(
                 task.form, values, errors, options, prefix=f"t{task.id[:8]}", attached=attached
             )
+            if task.escalation is not None:
+                forms[f"{ESCALATION}{task.id}"] = formrender.render_form(
+                    task.escalation, values, errors, options, prefix=f"r{task.id[:8]}"
+                )
     return forms
 
 
@@ -62,8 +78,23 @@ def _page(folio: str, task_errors: dict[str, Any] | None = None, status: int = 2
         transfer_platforms=found.platforms,
         colleagues=found.colleagues,
         folio=folio,
+        audiences=AUDIENCES,
+        gestion_kinds=gestiones.KINDS,
+        escalation_key=ESCALATION,
+        knowledge_fields=_knowledge_fields(found),
+        agency_choices=found.agencies,
     )
     return body, status
+
+
+def _knowledge_fields(found: casepage.CaseFile) -> dict[str, str]:
+    """For each workable task whose form takes knowledge-base answers: the HTML id of that field."""
+    out = {}
+    for task in found.page.tasks:
+        name = task.form.knowledge_field() if task.form is not None and task.workable else None
+        if name:
+            out[task.id] = formrender.field_id(f"t{task.id[:8]}", name)
+    return out
 
 
 @bp.get("/casos/<folio>")
@@ -82,6 +113,9 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
         return redirect(url_for("cases.show", folio=folio))
     posted = request.form.to_dict(flat=False)
     data, parse_errors = formrender.parse_submission(task.form, posted)
+    if task.escalation is not None:  # what a reclamo needs, used only if the answer escalates the case
+        extra, extra_errors = formrender.parse_submission(task.escalation, posted)
+        data, parse_errors = {**data, escalation.EXTRA: extra}, {**parse_errors, **extra_errors}
     files = uploads.posted_files(task.form)
     try:
         if parse_errors:
@@ -95,6 +129,11 @@ def complete(folio: str, task_id: str) -> ResponseReturnValue:
         errors = uploads.refused_errors(task.form, files, data, errors)
         flash("Revise los campos marcados.", "error")
         return _page(folio, {task_id: (posted, errors)}, status=422)
+    except NotFound:
+        raise
+    except EngineError as err:  # taken by someone else, completed meanwhile, four eyes: say it, stay here
+        flash(f"No se completó «{task.name}»: {err.detail}.", "error")
+        return redirect(url_for("cases.show", folio=folio))
     flash(f"Tarea completada: {task.name}.", "success")
     return redirect(url_for("cases.show", folio=folio))
 
@@ -112,6 +151,25 @@ def _action(folio: str, run: Any, ok: str) -> ResponseReturnValue:
     else:
         flash(ok, "success")
     return redirect(url_for("cases.show", folio=folio))
+
+
+@bp.post("/casos/<folio>/gestiones")
+def add_gestion(folio: str) -> ResponseReturnValue:
+    """A gestión (call, e-mail, meeting, note) written to the case's bitácora with its channel."""
+    form = request.form
+    return _action(
+        folio,
+        lambda s: gestiones.add_gestion(
+            s,
+            folio,
+            current_actor(),
+            form.get("kind", ""),
+            form.get("text", ""),
+            form.get("channel", ""),
+            context.now(),
+        ),
+        "Gestión registrada en la bitácora.",
+    )
 
 
 @bp.post("/casos/<folio>/tareas/<task_id>/tomar")

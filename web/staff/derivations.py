@@ -3,17 +3,18 @@ and integrators) with "reintentar ahora". The case page reads a case's derivatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import EngineError, FormInvalid
-from engine.services import agencies, derivation_outbox
+from engine.services import agencies, derivation_changes, derivation_outbox
 
 from .. import context
 from ..auth import current_actor, roles_required
-from .roles import INCIDENT_ROLES, REGISTRY_EDITORS
+from .roles import CASE_HANDLERS, INCIDENT_ROLES, REGISTRY_EDITORS
 
 bp = Blueprint("derivations", __name__)
 FIELDS = (
@@ -150,7 +151,38 @@ def retry(delivery_id: int) -> ResponseReturnValue:
         return redirect(target)
     sent = derivation_outbox.send_one(context.system().db, delivery_id, now, context.outbox_settings())
     if sent:
-        flash("Derivación enviada.", "success")
+        flash("Derivación enviada: el incidente queda resuelto.", "success")
     else:
-        flash("El reintento volvió a fallar; se seguirá intentando automáticamente.", "warning")
+        flash("El reintento volvió a fallar: el incidente sigue abierto.", "warning")
     return redirect(target)
+
+
+def _changed(
+    folio: str, change: Callable[..., derivation_changes.DerivationChanged], *args: Any
+) -> ResponseReturnValue:
+    """Run a change of derivation for the case page: its summary, or the refusal, as a message on the case."""
+    try:
+        with context.system().db.writing() as s:
+            done = change(s, folio, *args, current_actor(), context.now())
+    except FormInvalid as err:
+        flash(" ".join(e.message for e in err.errors), "error")
+    except EngineError as err:
+        flash(err.detail, "error")
+    else:
+        flash(done.summary, "success")
+    return redirect(url_for("cases.show", folio=folio) + "#t-derivaciones")
+
+
+@bp.post("/casos/<folio>/derivaciones/<derivation_id>/anular")
+@roles_required(*CASE_HANDLERS)
+def cancel(folio: str, derivation_id: str) -> ResponseReturnValue:
+    return _changed(
+        folio, derivation_changes.cancel_derivation, derivation_id, request.form.get("motivo", "")
+    )
+
+
+@bp.post("/casos/<folio>/derivaciones/<derivation_id>/redirigir")
+@roles_required(*CASE_HANDLERS)
+def redirect_to(folio: str, derivation_id: str) -> ResponseReturnValue:
+    data = {k: request.form.get(k, "") for k in ("agencia", "canal", "motivo")}
+    return _changed(folio, derivation_changes.redirect_derivation, derivation_id, data)

@@ -19,10 +19,12 @@ def index() -> tuple[str, int]:
     folio, rut = request.args.get("folio", "").strip(), request.args.get("rut", "").strip()
     result, problem = None, None
     if folio or rut:
-        channel = current_actor().channel or "in_person"
+        actor = current_actor()
         try:
             with context.system().db.writing() as s:  # writing: the lookup is logged on the case
-                result = cases.public_status(s, folio, rut, context.now(), channel=channel)
+                result = cases.public_status(
+                    s, folio, rut, context.now(), actor.channel or "in_person", actor
+                )
         except EngineError as err:
             problem = err.detail
     return render_template(

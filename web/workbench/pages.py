@@ -3,13 +3,13 @@ import; migration of open cases. The editors themselves live at /taller/procesos
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.errors import EngineError, InvalidContent
-from engine.services.workbench import archive, drafts, migration, versions
+from engine.services.workbench import archive, drafts, migration, publishing, versions
 from engine.services.workbench.drafts import Problem
 
 from .. import context
@@ -82,8 +82,7 @@ def publish() -> ResponseReturnValue:
         return _home(), 422
     try:
         with context.system().db.writing() as s:
-            replace = request.form.get("replace_newer") == "1"
-            published = drafts.publish_draft(s, actor.username, note, context.now(), replace_newer=replace)
+            published = publishing.publish_draft(s, actor.username, note, context.now())
     except InvalidContent as err:
         flash("No se publicó: el borrador tiene problemas.", "error")
         return _home(drafts.problems_of(err.problems), checked=True), 422
@@ -92,6 +91,39 @@ def publish() -> ResponseReturnValue:
         return _home(), err.status
     flash(f"Versión {published.version} publicada. Los casos nuevos usarán esta versión.", "success")
     return redirect(url_for("workbench.versions_page"))
+
+
+@bp.post("/incorporar")
+@roles_required(*ROLES)
+def merge() -> ResponseReturnValue:
+    with context.system().db.writing() as s:
+        merged = publishing.merge_latest(s, current_actor().username, context.now())
+    parts = [f"Su borrador ahora se basa en la versión {merged.base_version}."]
+    if merged.taken:
+        parts.append("Tomados de la versión publicada: " + ", ".join(merged.taken) + ".")
+    if merged.conflicts:
+        parts.append("Decida qué copia conservar de: " + ", ".join(merged.conflicts) + ".")
+    flash(" ".join(parts), "warning" if merged.conflicts else "success")
+    return redirect(url_for("workbench.index"))
+
+
+@bp.post("/conflictos")
+@roles_required(*ROLES)
+def resolve() -> ResponseReturnValue:
+    choice = request.form.get("keep", "")
+    if choice not in ("mine", "theirs"):
+        flash("Elija conservar su copia o tomar la publicada.", "error")
+        return _home(), 422
+    keep: Literal["mine", "theirs"] = "mine" if choice == "mine" else "theirs"
+    try:
+        with context.system().db.writing() as s:
+            publishing.resolve_conflict(
+                s, current_actor().username, request.form.get("path", ""), keep, context.now()
+            )
+    except EngineError as err:
+        flash(err.detail, "error")
+        return _home(), err.status
+    return redirect(url_for("workbench.index"))
 
 
 @bp.post("/descartar")
@@ -110,6 +142,24 @@ def versions_page() -> ResponseReturnValue:
     with context.system().db.reading() as s:
         rows = versions.list_versions(s)
     return render_template("workbench/versions.html", rows=rows)
+
+
+@bp.post("/versiones/<id:version_id>/volver")
+@roles_required(*ROLES)
+def restore(version_id: int) -> ResponseReturnValue:
+    note = request.form.get("note", "")
+    try:
+        with context.system().db.writing() as s:
+            done = publishing.restore_version(s, version_id, current_actor().username, note, context.now())
+    except EngineError as err:
+        flash(f"No se volvió a la versión {version_id}: {err.detail}", "error")
+        return redirect(url_for("workbench.versions_page"))
+    flash(
+        f"La versión {version_id} se publicó otra vez como la versión {done.version}: los casos nuevos la "
+        "usarán; los casos en curso siguen en su versión.",
+        "success",
+    )
+    return redirect(url_for("workbench.versions_page"))
 
 
 @bp.post("/importar")

@@ -42,13 +42,14 @@ def _task_indexes() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("market", sa.String(40), nullable=True))
-        batch.add_column(sa.Column("motive", sa.String(40), nullable=True))
-        batch.add_column(sa.Column("category", sa.String(40), nullable=True))
-        batch.add_column(
-            sa.Column("provider_unregistered", sa.Boolean(), nullable=False, server_default=sa.text("false"))
-        )
+    # Plain ADD COLUMN: a batch would recreate `cases` on SQLite, which the rows of other tables reference.
+    op.add_column("cases", sa.Column("market", sa.String(40), nullable=True))
+    op.add_column("cases", sa.Column("motive", sa.String(40), nullable=True))
+    op.add_column("cases", sa.Column("category", sa.String(40), nullable=True))
+    op.add_column(
+        "cases",
+        sa.Column("provider_unregistered", sa.Boolean(), nullable=False, server_default=sa.text("false")),
+    )
     op.create_index("ix_cases_market", "cases", ["market"])
     op.create_index("ix_cases_motive", "cases", ["motive"])
     unregistered = sa.text("provider_unregistered")
@@ -59,9 +60,8 @@ def upgrade() -> None:
         postgresql_where=unregistered,
         sqlite_where=unregistered,
     )
-    with op.batch_alter_table("human_tasks") as batch:
-        batch.add_column(sa.Column("market", sa.String(40), nullable=True))
-        batch.add_column(sa.Column("motive", sa.String(40), nullable=True))
+    op.add_column("human_tasks", sa.Column("market", sa.String(40), nullable=True))
+    op.add_column("human_tasks", sa.Column("motive", sa.String(40), nullable=True))
     _task_indexes()
     op.create_table(
         "consumers",
@@ -82,14 +82,13 @@ def downgrade() -> None:
     for scope in ("region", "platform"):
         for suffix in TASK_KEYS:
             op.drop_index(f"ix_human_tasks_inbox_{scope}{suffix}", table_name="human_tasks")
-    with op.batch_alter_table("human_tasks") as batch:
-        batch.drop_column("motive")
-        batch.drop_column("market")
     op.drop_index("ix_cases_unregistered_provider", table_name="cases")
     op.drop_index("ix_cases_motive", table_name="cases")
     op.drop_index("ix_cases_market", table_name="cases")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("provider_unregistered")
-        batch.drop_column("category")
-        batch.drop_column("motive")
-        batch.drop_column("market")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch would recreate `cases`, which other tables reference.
+    for table, columns in (
+        ("human_tasks", ("motive", "market")),
+        ("cases", ("provider_unregistered", "category", "motive", "market")),
+    ):
+        for column in columns:
+            op.drop_column(table, column)

@@ -5,7 +5,7 @@ configuration `es_unaccent`; names through `simple_unaccent`, without stemming),
 SQLite: an FTS5 table `cases_fts` (unicode61, remove_diacritics 2) kept by triggers.
 
 Revision ID: 0013_monitoring
-Revises: 0013_classification
+Revises: 0013_network
 Create Date: 2026-12-02 11:40:00
 """
 
@@ -18,7 +18,7 @@ import engine.models
 from engine import deadlines
 
 revision = "0013_monitoring"
-down_revision = "0013_classification"  # chained after the classification (merged first on main)
+down_revision = "0013_network"  # chained after main's last migration (the coordinator may re-chain)
 branch_labels = None
 depends_on = None
 

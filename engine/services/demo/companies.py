@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from ... import rut
 from ...access import Actor
+from ...models import Agency, User
 from ...models import Provider as ProviderRow
-from ...models import User
-from .. import providers, users
+from .. import agencies, providers, users
 from .content import PROVIDERS, Provider
-from .staff import PASSWORD
+from .staff import PASSWORD, staff_accounts
 
 if TYPE_CHECKING:  # the composition root (it wires these services); typing only
     from ...system import System
@@ -62,3 +62,22 @@ def ensure_companies(system: System, now: datetime) -> None:
                     full_name=company.name,
                     provider=company.rut,
                 )
+
+
+def accounts() -> list[tuple[str, str, str]]:
+    """Every demo account to print: (username, role, where it works or which company it answers for)."""
+    out = []
+    for username, role, platform, region in staff_accounts():
+        where = f"plataforma {platform}" if platform else f"región {region}" if region else "todo el país"
+        out.append((username, role, where))
+    out += [(username_of(c), "proveedor", c.name) for c in PROVIDERS if c.digital]
+    return out
+
+
+def ensure_agencies(system: System) -> None:
+    """Give each seeded agency that has no way to receive an oficio address (fictitious, ``.invalid``), so
+    the demo can derive; in development those e-mails land in the mail catcher (/correo)."""
+    with system.db.writing() as s:
+        for agency in s.execute(select(Agency)).scalars():
+            if not agencies.can_receive(agency):
+                agency.channel, agency.contact_email = "oficio", f"oficios.{agency.code.lower()}@demo.invalid"

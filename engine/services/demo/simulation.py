@@ -15,7 +15,8 @@ from ...clock import CHILE
 from ...models import Case, HumanTask, Timer
 from .. import cases, tasks
 from ..timers import fire_due_timers
-from .companies import ensure_companies
+from .companies import ensure_agencies, ensure_companies
+from .network import ensure_network
 from .population import DAYS, Plan, Sim, later, plan_population
 from .staff import actors, ensure_users
 from .steps import STEPS, OpenTask, company_answers, transfer
@@ -224,6 +225,8 @@ def load_demo(system: System, now: datetime, count: int = 300, seed: int = 2026)
     end = now.astimezone(UTC)
     ensure_users(system, end - timedelta(days=DAYS + 30))
     ensure_companies(system, end - timedelta(days=DAYS + 30))
+    ensure_agencies(system)
+    ensure_network(system, end - timedelta(days=DAYS + 30))
     with system.db.reading() as s:
         if s.execute(select(func.count(Case.id))).scalar_one():
             return 0

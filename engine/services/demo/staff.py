@@ -28,6 +28,7 @@ USERS: list[tuple[str, str, str | None]] = [
     ("abogado13", "abogado", "13"),
     ("director13", "director_regional", "13"),
     ("admin13", "admin_plataformas", "13"),
+    *((f"admin{r}", "admin_plataformas", r) for r in ("05", "08", "09", "02", "10")),  # demo/network.py
     ("central", "nivel_central", None),
     ("analista", "analista", None),
     ("integrador", "integrador", None),
@@ -35,7 +36,7 @@ USERS: list[tuple[str, str, str | None]] = [
 ]
 
 
-def _staff() -> list[tuple[str, str, str | None, str | None]]:
+def staff_accounts() -> list[tuple[str, str, str | None, str | None]]:
     """Every demo account: (username, role, platform, region)."""
     codes = sorted(refdata.regions())
     staff: list[tuple[str, str, str | None, str | None]] = [
@@ -59,7 +60,7 @@ def _staff() -> list[tuple[str, str, str | None, str | None]]:
 def actors() -> dict[str, Actor]:
     """The Actor each demo account acts as (an ejecutivo's region is its platform's)."""
     out = {}
-    for username, role, platform, region in _staff():
+    for username, role, platform, region in staff_accounts():
         if platform:
             region = "13" if platform == "CC" else platform[2:]
         out[username] = Actor(username, role, platform, region)
@@ -70,7 +71,7 @@ def ensure_users(system: System, now: datetime) -> None:
     """Create the demo accounts that are missing (fictitious full names, since letters are signed)."""
     with system.db.writing() as s:
         have = set(s.execute(select(User.username)).scalars())
-        for i, (username, role, platform, region) in enumerate(_staff()):
+        for i, (username, role, platform, region) in enumerate(staff_accounts()):
             if username not in have:
                 name = f"{FIRST_NAMES[(i * 7) % len(FIRST_NAMES)]} {SURNAMES[i % len(SURNAMES)]}"
                 users.add_user(s, username, PASSWORD, role, now, platform, region, full_name=name)

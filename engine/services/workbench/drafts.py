@@ -10,27 +10,11 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ... import catalog, store
-from ...errors import ContentProblem, EngineError, NoPublishedVersion, NotFound
+from ... import catalog
+from ...errors import ContentProblem, NoPublishedVersion, NotFound
 from ...models import ContentVersion, Draft, DraftFile
 from . import files as content_files
-from .versions import Changes, changes_between, version_files
-
-
-class DraftStale(EngineError):
-    """Someone published a newer version after the draft was opened: publishing would silently undo it."""
-
-    status = 409
-    type = "/problems/draft-stale"
-    title = "Hay una versión más nueva que su borrador"
-
-
-class NothingToPublish(EngineError):
-    """The draft holds exactly the content of a version that already exists."""
-
-    status = 409
-    type = "/problems/nothing-to-publish"
-    title = "No hay cambios que publicar"
+from .versions import version_files
 
 
 @dataclass(frozen=True)
@@ -62,12 +46,7 @@ class DraftView:
     latest_version: int
     files: list[DraftFileInfo]
     removed: list[str]
-
-
-@dataclass(frozen=True)
-class Published:
-    version: int
-    changes: Changes
+    conflicts: list[str]  # files a merge left for the analyst: keep the draft's copy or take the published
 
 
 def problems_of(found: list[ContentProblem]) -> list[Problem]:
@@ -75,14 +54,16 @@ def problems_of(found: list[ContentProblem]) -> list[Problem]:
     return [Problem(p.file, p.element or None, p.message) for p in found]
 
 
-def _latest_id(s: Session) -> int:
+def latest_id(s: Session) -> int:
+    """The newest published version's id; NoPublishedVersion before the first publish."""
     latest = s.execute(select(func.max(ContentVersion.id))).scalar_one_or_none()
     if latest is None:
         raise NoPublishedVersion("no hay procesos publicados: ejecute 'ventanilla publish'")
     return int(latest)
 
 
-def _fill(s: Session, draft: Draft, files: Mapping[str, bytes]) -> None:
+def fill(s: Session, draft: Draft, files: Mapping[str, bytes]) -> None:
+    """Replace every file of the draft."""
     s.execute(delete(DraftFile).where(DraftFile.draft_id == draft.id))
     s.add_all(DraftFile(draft_id=draft.id, path=p, body=b) for p, b in sorted(files.items()))
 
@@ -92,11 +73,11 @@ def open_draft(s: Session, owner: str, now: datetime) -> Draft:
     draft = s.execute(select(Draft).where(Draft.owner == owner)).scalar_one_or_none()
     if draft is not None:
         return draft
-    latest = _latest_id(s)
+    latest = latest_id(s)
     draft = Draft(owner=owner, base_version_id=latest, updated_at=now)
     s.add(draft)
     s.flush()
-    _fill(s, draft, version_files(s, latest))
+    fill(s, draft, version_files(s, latest))
     return draft
 
 
@@ -122,7 +103,7 @@ def draft_view(s: Session, owner: str, now: datetime) -> DraftView:
         for path, body in sorted(current.items())
     ]
     removed = sorted(set(manifest) - set(current))
-    return DraftView(owner, draft.base_version_id, _latest_id(s), infos, removed)
+    return DraftView(owner, draft.base_version_id, latest_id(s), infos, removed, list(draft.conflicts or []))
 
 
 def read_file(s: Session, owner: str, path: str, now: datetime) -> tuple[str, bytes]:
@@ -171,9 +152,9 @@ def delete_file(s: Session, owner: str, path: str, now: datetime) -> Validation:
 def reset_draft(s: Session, owner: str, version_id: int | None, now: datetime) -> DraftView:
     """Throw the draft's changes away: it becomes a copy of that version (default: the latest)."""
     draft = open_draft(s, owner, now)
-    target = version_id if version_id is not None else _latest_id(s)
-    _fill(s, draft, version_files(s, target))
-    draft.base_version_id, draft.updated_at = target, now
+    target = version_id if version_id is not None else latest_id(s)
+    fill(s, draft, version_files(s, target))
+    draft.base_version_id, draft.updated_at, draft.conflicts = target, now, None
     s.flush()
     return draft_view(s, owner, now)
 
@@ -183,33 +164,7 @@ def replace_files(s: Session, owner: str, files: Mapping[str, bytes], now: datet
     for path, body in files.items():
         content_files.check_file(path, body)
     draft = open_draft(s, owner, now)
-    _fill(s, draft, files)
+    fill(s, draft, files)
     draft.updated_at = now
     s.flush()
     return validate_draft(s, owner, now)
-
-
-def publish_draft(
-    s: Session, owner: str, note: str, now: datetime, *, replace_newer: bool = False
-) -> Published:
-    """Publish the draft as a new version with a note; InvalidContent (nothing published) lists every
-    problem; NothingToPublish when the same content is already a version; DraftStale when a newer version
-    was published after the draft was opened, unless the analyst chose to replace it."""
-    files = draft_files(s, owner, now)
-    previous = _latest_id(s)
-    base = open_draft(s, owner, now).base_version_id
-    if previous is not None and base != previous and not replace_newer:
-        raise DraftStale(
-            f"la versión {previous} se publicó después de que abrió su borrador (basado en la versión "
-            f"{base}): publicar la reemplazaría con su copia. Reinicie el borrador desde la última "
-            "versión, o confirme que desea reemplazarla"
-        )
-    info = store.publish(s, files, by=owner, note=note.strip()[:2000], now=now)
-    if not info.created:
-        raise NothingToPublish(
-            f"el borrador es idéntico a la versión {info.id}: modifique algo antes de publicar"
-        )
-    draft = open_draft(s, owner, now)
-    draft.base_version_id, draft.updated_at = info.id, now
-    changes = changes_between(version_files(s, previous), files)
-    return Published(info.id, changes)
