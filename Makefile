@@ -25,7 +25,7 @@ $(NPM_STAMP): package.json package-lock.json
 	@touch $(NPM_STAMP)
 
 # The workbench's bundle (bpmn-js Modeler + bpmnlint + our panel), built by esbuild into web/static/dist/.
-$(WEB_BUILD): $(NPM_STAMP) $(wildcard web/modeler/*) .bpmnlintrc scripts/build-web.mjs
+$(WEB_BUILD): $(NPM_STAMP) $(wildcard web/modeler/*) $(wildcard web/charts/*) .bpmnlintrc scripts/build-web.mjs
 	npm run --silent build
 	@touch $(WEB_BUILD)
 

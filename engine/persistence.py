@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from . import runtime
+from . import deadlines, runtime
 from .caselog import LogEvent
 from .catalog import Catalog, ProcessInfo
 from .errors import CaseNotFound, Conflict
@@ -233,6 +233,9 @@ def _project_case(loaded: Loaded, now: datetime) -> list[LogEvent]:
     if runtime.is_completed(loaded.wf) or status == "closed":
         if case.status != CLOSED:
             case.status, case.closed_at = CLOSED, now
+            case.closed_business_days = deadlines.business_days_between(
+                case.opened_on, deadlines.local_date(now), case.region_code
+            )
             events.append(
                 LogEvent(
                     CLOSED,

@@ -1,4 +1,5 @@
-// Bundle the workbench's browser code (bpmn-js Modeler + bpmnlint + our panel) with esbuild into
+// Bundle the workbench's browser code (bpmn-js Modeler + bpmnlint + our panel) and the monitoring charts
+// (Chart.js, web/charts/) with esbuild into
 // web/static/dist/ (ignored by git, served by Flask). Run by `npm run build` (the Makefile's setup does it).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -29,6 +30,7 @@ await esbuild.build({
     modeler: "web/modeler/modeler.js",
     formeditor: "web/modeler/formeditor.js",
     lettereditor: "web/modeler/lettereditor.js",
+    charts: "web/charts/charts.js", // the Cuadro de Monitoreo's charts (Chart.js)
     listeditor: "web/modeler/listeditor.js",
   },
   bundle: true,

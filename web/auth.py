@@ -40,7 +40,7 @@ from werkzeug.wrappers import Response
 from engine.access import Actor
 from engine.db import DatabaseError
 from engine.errors import Unauthenticated
-from engine.roles import CASE_STAFF, ROLES
+from engine.roles import CASE_STAFF, READ_ONLY, ROLES
 from engine.services import logins
 
 from . import config, context, errors, sessions
@@ -109,6 +109,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ),
     ("Nuevo caso", "intake.new", CASE_STAFF),
     ("Estado de un caso", "lookup.index", CASE_STAFF),
+    ("Búsqueda de casos", "search.index", CASE_STAFF | READ_ONLY),
+    ("Cuadro de Monitoreo", "monitoring.index", frozenset({"supervisor", "abogado"}) | READ_ONLY),
     ("Conocimiento", "knowledge.index", KNOWLEDGE_NAV),
     ("SONI", "soni.report", frozenset({"supervisor", "abogado", "director_regional", "nivel_central"})),
     (

@@ -17,6 +17,7 @@ from .cases import (
     Notification,
     Subscription,
     Timer,
+    managed_by_migration,
 )
 from .citizens import CitizenIntake, Feedback, MailOutbox, Verdict
 from .content import ContentFile, ContentVersion, Draft, DraftFile
@@ -25,6 +26,7 @@ from .knowledge import KnowledgeArticle, KnowledgeSearch, KnowledgeUse, Knowledg
 from .network import AuditEntry, ImportedRow, ImportJob, PlatformAgreement
 from .outbox import OutboxEntry
 from .people import ApiToken, Comuna, Consumer, LoginAttempt, Platform, Provider, Region, User
+from .reports import ExportJob, ExportRecord
 from .security import IdempotencyKey, RateCounter, WebSession
 
 __all__ = [
@@ -49,6 +51,8 @@ __all__ = [
     "Document",
     "Draft",
     "DraftFile",
+    "ExportJob",
+    "ExportRecord",
     "Feedback",
     "HumanTask",
     "IdempotencyKey",
@@ -76,5 +80,6 @@ __all__ = [
     "User",
     "Verdict",
     "WebSession",
+    "managed_by_migration",
     "table",
 ]

@@ -24,6 +24,30 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 
+FULLTEXT_PREFIXES = ("cases_fts", "ix_cases_fts_")
+
+
+def managed_by_migration(name: str | None) -> bool:
+    """Whether a table or index is one of the case search's full-text objects, which only the migration
+    0013 describes (an SQLite FTS5 table and its triggers; PostgreSQL expression GIN indexes)."""
+    return bool(name) and str(name).startswith(FULLTEXT_PREFIXES)
+
+
+# What the Cuadro de Monitoreo's aggregates read of a case (an index-only scan on PostgreSQL: ADR 0016).
+MONITOR_COVER = [
+    *("region_code", "comuna_code", "platform_code", "channel", "kind", "stage", "status"),
+    *(
+        "due_on",
+        "warn_on",
+        "closed_at",
+        "closed_business_days",
+        "outcome",
+        "provider_rut",
+        "market",
+        "motive",
+    ),
+]
+
 
 class Case(Base):
     """The case row: what queries, inboxes and reports read. Engine state lives in Instance."""
@@ -35,6 +59,12 @@ class Case(Base):
         # The bandeja's filters (migration 0006; its provider-prefix index moved to human_tasks in 0007).
         Index("ix_cases_stage", "stage"),
         Index("ix_cases_kind", "kind"),
+        # The case search's keyset order, per scope (migration 0013): newest first, then by id.
+        Index("ix_cases_opened", "opened_at", "id"),
+        Index("ix_cases_region_opened", "region_code", "opened_at", "id"),
+        Index("ix_cases_platform_opened", "platform_code", "opened_at", "id"),
+        # The monitoring's cohort (cases opened in a period), covering what its aggregates read.
+        Index("ix_cases_opened_on", "opened_on", postgresql_include=MONITOR_COVER),
         Index("uq_cases_legacy_ref", "legacy_ref", unique=True),  # an imported case's old number, once
         # Companies typed at intake that the registry does not have yet (migration 0013): the providers page
         # lists them for the registry.
@@ -75,6 +105,8 @@ class Case(Base):
     warn_on: Mapped[date | None] = mapped_column(Date)  # from here on the case is "por vencer"
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(40))
+    # Días hábiles from opening to closing (its region's holidays), set when it closes (migration 0013).
+    closed_business_days: Mapped[int | None] = mapped_column(Integer)
     opened_by: Mapped[str] = mapped_column(String(80))
     # The case's number in the old system, for a legacy import (migration 0013): kept as a reference.
     legacy_ref: Mapped[str | None] = mapped_column(String(40))

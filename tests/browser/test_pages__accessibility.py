@@ -493,3 +493,9 @@ def test_bandeja_and_case_file_at_a_tablet_size(visit: Callable[..., Page], site
     expect(page.locator(".diagrama").first).to_have_attribute("data-ready", "true")
     audit(page, "tableta-expediente", exclude=BPMN_CANVAS)
     screenshot(page, "tableta-expediente")
+
+
+def test_monitoring_dashboard_with_charts_and_tables(visit: Callable[..., Page]) -> None:
+    page = visit("central", "/monitoreo")
+    expect(page.locator("#t-kind")).to_be_visible()
+    audit(page, "monitoreo")

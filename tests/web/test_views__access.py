@@ -21,6 +21,7 @@ from tests.web.conftest import bearer
 from tests.web.routes import routes
 from tests.web.test_auth__login import sign_in
 from web.staff import backentry as staff_backentry
+from web.staff import reportargs
 from web.staff import reports as staff_reports
 from web.staff import roles as staff_roles
 from web.staff import soni as staff_soni
@@ -105,6 +106,12 @@ def test_views_by_role(client: FlaskClient, case13: Fixture, user: str) -> None:
         "/instituciones": 200 if registry_editor else 403,
         "/proveedores": 200 if registry_editor else 403,
         "/proveedores/76086428-5": 200 if registry_editor else 403,
+        "/casos": 200 if staff or user == "central" else 403,
+        f"/casos?folio={f.folio}": 200 if staff or user == "central" else 403,
+        "/monitoreo": 200 if approver or user == "central" else 403,
+        "/monitoreo/cobertura": 200 if approver or user == "central" else 403,
+        "/monitoreo.csv": 200 if approver or user == "central" else 403,
+        "/casos.csv": 200 if staff or user == "central" else 403,
         "/notificaciones": 200,  # one's own: every staff member
         "/reportes/devoluciones": 200 if approver or user == "central" else 403,
         "/conocimiento": 403 if user == "integ" else 200,
@@ -373,6 +380,11 @@ RULES: dict[str, str | frozenset[str]] = {
     ),
     **dict.fromkeys(("soni.new", "soni.create"), frozenset(staff_roles.INTAKE_ROLES)),
     "soni.report": frozenset(staff_soni.REPORT_ROLES),
+    **dict.fromkeys(("search.index", "exports.cases"), frozenset(reportargs.SEARCH_ROLES)),
+    **dict.fromkeys(
+        ("monitoring.index", "monitoring.coverage_page", "exports.dashboard"),
+        frozenset(reportargs.MONITOR_ROLES),
+    ),
 }
 MATRIX_USERS = {  # one account per role
     "eje13": "ejecutivo",

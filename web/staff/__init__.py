@@ -12,15 +12,18 @@ from . import (
     backentry,
     cases,
     derivations,
+    exports,
     inbox,
     intake,
     knowledge,
     lookup,
+    monitoring,
     notices,
     pages,
     platforms,
     providers,
     reports,
+    search,
     soni,
 )
 
@@ -41,4 +44,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     audit.bp,
     backentry.bp,
     soni.bp,
+    search.bp,
+    monitoring.bp,
+    exports.bp,
 )
