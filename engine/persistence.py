@@ -31,11 +31,12 @@ class Waits:
     messages: frozenset[tuple[str, str]] = frozenset()
 
 
-def waits_of(wf: runtime.Workflow) -> Waits:
-    """The workflow's waits now; projections are kept in line by diffing two of these."""
+def waits_of(wf: runtime.Workflow, closed: bool = False) -> Waits:
+    """The workflow's waits now; projections are kept in line by diffing two of these. A closed case
+    leaves no work behind: no open task, no deadline on work (see ``project``)."""
     return Waits(
-        tasks=frozenset(t.id for t in runtime.human_tasks(wf)),
-        timers=frozenset(t.task_id for t in runtime.waiting_timers(wf)),
+        tasks=frozenset() if closed else frozenset(t.id for t in runtime.human_tasks(wf)),
+        timers=frozenset(t.task_id for t in runtime.waiting_timers(wf) if not (closed and t.boundary)),
         messages=frozenset((m.task_id, m.message) for m in runtime.waiting_messages(wf)),
     )
 
@@ -176,8 +177,9 @@ def project(s: Session, loaded: Loaded, trail: runtime.Trail, now: datetime) -> 
     case_events = _project_case(loaded, now)
     tasks = {t.id: t for t in runtime.human_tasks(loaded.wf)}  # one walk of the task tree per step
     timers = {t.task_id: t for t in runtime.waiting_timers(loaded.wf)}
-    if loaded.case.status == CLOSED:  # a closed case leaves no work behind: a side branch (a late-case
-        tasks, timers = {}, {}  # review, a deadline timer) still waiting in the workflow is cancelled here
+    if loaded.case.status == CLOSED:  # a closed case leaves no work behind: its open tasks (a late-case
+        tasks = {}  # review) and the deadlines on work (boundary timers) are cancelled; a wait the process
+        timers = {k: t for k, t in timers.items() if not t.boundary}  # itself keeps (the verdict) stays
     messages = {(m.task_id, m.message): m for m in runtime.waiting_messages(loaded.wf)}
     _project_tasks(s, loaded, now, copied_before, tasks)
     _project_timers(s, loaded, timers)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -49,6 +50,7 @@ class TimerInfo:
     element_id: str
     name: str
     due_at: datetime
+    boundary: bool = False  # a deadline on an activity (boundary event), not a wait of the process itself
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,8 @@ def waiting_timers(wf: Workflow) -> list[TimerInfo]:
             if value and not task._get_internal_data("event_fired", False):
                 spec = task.task_spec
                 name = timer.name or spec.bpmn_name or spec.bpmn_id
-                out.append(TimerInfo(str(task.id), spec.bpmn_id, name, datetime.fromisoformat(value)))
+                due = datetime.fromisoformat(value)
+                out.append(TimerInfo(str(task.id), spec.bpmn_id, name, due, isinstance(spec, BoundaryEvent)))
     return out
 
 

@@ -77,9 +77,8 @@ def check_case(s: Session, store: CatalogStore, case_id: int, now: datetime) -> 
     loaded = _load(s, store, case_id, now)
     if isinstance(loaded, str):
         return CaseCheck(case_id, folio, [loaded], repairable=False)
-    stored, live = _stored_waits(s, case_id), persistence.waits_of(loaded.wf)
-    if loaded.case.status == persistence.CLOSED:  # a closed case leaves no work behind (persistence.project)
-        live = Waits(messages=live.messages)
+    closed = loaded.case.status == persistence.CLOSED  # no work behind it (persistence.project)
+    stored, live = _stored_waits(s, case_id), persistence.waits_of(loaded.wf, closed)
     problems = _differences("tareas abiertas", stored.tasks, live.tasks)
     problems += _differences("temporizadores pendientes", stored.timers, live.timers)
     problems += _differences("suscripciones a mensajes", stored.messages, live.messages)
@@ -115,7 +114,7 @@ def repair_case(s: Session, store: CatalogStore, case_id: int, now: datetime) ->
     if not found.problems or not found.repairable:
         return found
     loaded = persistence.load(s, store, case_id, now)
-    live = persistence.waits_of(loaded.wf).tasks if loaded.case.status != persistence.CLOSED else frozenset()
+    live = persistence.waits_of(loaded.wf, loaded.case.status == persistence.CLOSED).tasks
     s.execute(  # a task the process still waits on keeps its row (its id): reopened, not inserted again
         update(HumanTask)
         .where(HumanTask.id.in_(live), HumanTask.status != "open")

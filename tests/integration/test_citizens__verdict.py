@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine import mail
 from engine.models import Case, Instance
-from engine.services.citizens import mailer, verdicts
+from engine.services.citizens import mailer, verdict_answers, verdicts
 from engine.services.timers import fire_due_timers
 from tests.conftest import Clock, complaint
 from tests.integration.lifecycle import Scenario
@@ -43,7 +43,7 @@ def verdict_id(sys_, folio: str) -> int:  # type: ignore[no-untyped-def]
 def answer(sys_, clock: Clock, folio: str, resolved: str) -> verdicts.VerdictView:  # type: ignore[no-untyped-def]
     vid = verdict_id(sys_, folio)
     with sys_.db.writing() as s:
-        return verdicts.answer(s, sys_.store, vid, resolved, 2, "No me devolvieron nada.", clock.now)
+        return verdict_answers.answer(s, sys_.store, vid, resolved, 2, "No me devolvieron nada.", clock.now)
 
 
 def test_no_after_the_committed_date_reopens_the_reclamo(

@@ -68,7 +68,6 @@ KNOWN = {
     "body.to[*]": ["ana@ejemplo.cl", "ana@ejemplo", "nadie@rechazado.invalid"],
     "body.from": [1],
     "query.rut": ["12.345.678-5"],
-    "body.consent": [True],
     "body.tipo_opinion": ["sugerencia", "disconformidad"],
 }
 

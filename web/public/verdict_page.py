@@ -8,7 +8,7 @@ from flask import Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engine.errors import FormInvalid
-from engine.services.citizens import verdicts
+from engine.services.citizens import verdict_answers, verdicts
 
 from .. import context, formrender
 from . import guard
@@ -37,7 +37,7 @@ def page(token: str) -> ResponseReturnValue:
     if request.method == "POST" and not found.answered:
         try:
             with context.system().db.writing() as s:
-                found = verdicts.answer(
+                found = verdict_answers.answer(
                     s,
                     context.system().store,
                     found.id,

@@ -16,13 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ... import caselog, deadlines
+from ... import deadlines
 from ...caselog import LogEvent
-from ...errors import Conflict, EngineError, FieldError, FormInvalid
+from ...errors import EngineError
 from ...models import Case, Verdict
-from ...store import CatalogStore
-from .. import messages
-from . import CITIZEN, mailer
+from . import mailer
 
 MESSAGE = "veredicto_consumidor"
 ANSWERS = {"si": "sí", "en_parte": "en parte", "no": "no"}
@@ -93,7 +91,8 @@ def ask(s: Session, case: Case, until: Any, data: Mapping[str, Any], now: dateti
     return LogEvent("verdict_mail_queued", "Correo al consumidor con la pregunta sobre el resultado")
 
 
-def _view(row: Verdict, case: Case) -> VerdictView:
+def view_of(row: Verdict, case: Case) -> VerdictView:
+    """What the verdict page shows of one question."""
     return VerdictView(
         row.id,
         case.folio or "",
@@ -108,13 +107,13 @@ def _view(row: Verdict, case: Case) -> VerdictView:
 def by_token(s: Session, token: str) -> VerdictView | None:
     """The verdict the e-mailed link names; None for any other text."""
     row = s.execute(select(Verdict, Case).join(Case).where(Verdict.token_hash == _hash(token[:100]))).first()
-    return _view(*row) if row else None
+    return view_of(*row) if row else None
 
 
 def by_id(s: Session, verdict_id: int) -> VerdictView | None:
     """The verdict with this id (the caller checked the citizen's signed link)."""
     row = s.execute(select(Verdict, Case).join(Case).where(Verdict.id == verdict_id)).first()
-    return _view(*row) if row else None
+    return view_of(*row) if row else None
 
 
 def pending_for(s: Session, case_id: int, today: date) -> int | None:
@@ -124,52 +123,6 @@ def pending_for(s: Session, case_id: int, today: date) -> int | None:
             Verdict.case_id == case_id, Verdict.answered_at.is_(None), Verdict.valid_until >= today
         )
     ).scalar_one_or_none()
-
-
-def _checked(resolved: str, rating: int | None, comment: str) -> None:
-    problems = []
-    if resolved not in ANSWERS:
-        problems.append(FieldError("resuelto", "Indique si se resolvió su problema: sí, en parte o no."))
-    if rating is not None and not 1 <= rating <= 5:
-        problems.append(FieldError("nota", "La nota va de 1 a 5."))
-    if len(comment) > 2000:
-        problems.append(FieldError("comentario", "El comentario puede tener hasta 2.000 caracteres."))
-    if problems:
-        raise FormInvalid(problems)
-
-
-def answer(
-    s: Session,
-    store: CatalogStore,
-    verdict_id: int,
-    resolved: str,
-    rating: int | None,
-    comment: str,
-    now: datetime,
-) -> VerdictView:
-    """Record the consumer's answer (once, within its plazo) and hand it to the waiting case."""
-    _checked(resolved, rating, comment)
-    found = s.execute(
-        select(Verdict, Case).join(Case).where(Verdict.id == verdict_id).with_for_update()
-    ).first()
-    if found is None:
-        raise VerdictClosed("no encontramos esa consulta")
-    row, case = found
-    if row.answered_at is not None or deadlines.local_date(now) > row.valid_until:
-        raise VerdictClosed("esta consulta ya fue respondida o venció su plazo")
-    row.answered_at, row.resolved, row.rating, row.comment = now, resolved, rating, comment or None
-    text = f"El consumidor respondió si se resolvió su problema: {ANSWERS[resolved]}"
-    text += f" (nota {rating})" if rating else ""
-    caselog.append_log(
-        s, case.id, [LogEvent("verdict", text, actor="ciudadano", channel="web", public=True)], now
-    )
-    try:
-        payload = {"resuelto": resolved, "nota": rating, "comentario": comment}
-        messages.deliver_message(s, store, case.folio or "", MESSAGE, payload, CITIZEN, now)
-    except Conflict:
-        pass  # the case no longer waits (its process changed): the answer is kept and counted all the same
-    row.reopened = case.status == "open"
-    return _view(row, case)
 
 
 @dataclass(frozen=True)
