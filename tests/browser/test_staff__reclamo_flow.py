@@ -119,7 +119,7 @@ def proponer_cierre(summary: str) -> Callable[[Locator], None]:
 
 
 def return_with_observations(page: Page, folio: str) -> None:
-    page.get_by_role("link", name="Visación").click()
+    page.get_by_role("link", name="Visación", exact=True).click()
     row = row_of(page, folio)
     expect(row).to_contain_text("ACOGE PARCIALMENTE")
     screenshot(page, "cola-visacion")

@@ -11,7 +11,9 @@ from pathlib import Path
 from docx import Document
 from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import update
 
+from engine.models import User
 from tests.browser.conftest import screenshot
 from tests.browser.test_workbench__modeler import CAMUNDA, open_modeler, open_reclamo, pick, sign_in_analyst
 
@@ -66,6 +68,8 @@ def test_the_letter_page_flags_unknown_placeholders_and_previews_with_a_case(
     page: Page, app: Flask, tmp_path: Path
 ) -> None:
     folio = open_reclamo(app)
+    with app.extensions["ventanilla"].db.writing() as s:  # previews only on cases of one's own region
+        s.execute(update(User).where(User.username == "analista").values(region_code="13"))
     sign_in_analyst(page)
     page.goto("/taller/cartas/aviso_prueba")
     expect(page.locator("#editor-carta")).to_have_attribute("data-ready", "true")

@@ -28,7 +28,7 @@ OWN_BPMN = ROOT / "tests" / "data" / "derivacion_dgac" / "derivacion_dgac.bpmn"
 def content(tmp_path: Path) -> Path:
     """A copy of the shipped content with the DGAC's own process added (what an integrator does)."""
     root = tmp_path / "contenido"
-    for folder in ("processes", "forms", "letter_templates"):
+    for folder in ("processes", "forms", "letter_templates", "lists"):
         shutil.copytree(ROOT / folder, root / folder)
     shutil.copy(OWN_BPMN, root / "processes" / "derivacion_dgac.bpmn")
     return root

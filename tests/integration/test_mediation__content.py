@@ -19,7 +19,7 @@ FORM_PROPERTY = '<spiffworkflow:property name="form" value="respuesta_empresa"/>
 
 def without_answer_form(tmp_path: Path) -> Path:
     """The shipped content with the company-answer event's form removed."""
-    for folder in ("processes", "forms", "letter_templates"):
+    for folder in ("processes", "forms", "letter_templates", "lists"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     bpmn = tmp_path / "processes" / "etapa_reclamo.bpmn"
     text = bpmn.read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ def test_same_content_gives_the_same_version(sys_, clock: Clock) -> None:
 
 def test_running_cases_keep_their_version(sys_, clock: Clock, tmp_path: Path) -> None:
     old_folio = open_case(sys_, complaint(), EJE, clock.now).folio
-    for folder in ("processes", "forms", "letter_templates"):
+    for folder in ("processes", "forms", "letter_templates", "lists"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     form = tmp_path / "forms" / "gestion_caso.json"
     form.write_text(
@@ -53,7 +53,7 @@ def test_running_cases_keep_their_version(sys_, clock: Clock, tmp_path: Path) ->
 
 
 def test_invalid_content_is_refused_and_nothing_is_published(sys_, clock: Clock, tmp_path: Path) -> None:
-    for folder in ("processes", "forms", "letter_templates"):
+    for folder in ("processes", "forms", "letter_templates", "lists"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "forms" / "gestion_caso.json").unlink()
     with pytest.raises(InvalidContent) as err:

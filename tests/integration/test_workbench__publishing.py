@@ -16,7 +16,8 @@ from engine.services.workbench import drafts, publishing
 from engine.system import System
 
 CASO, VISACION = "processes/caso.bpmn", "forms/visacion.json"
-TRIALS = 20  # the check: 20 concurrent publishes on PostgreSQL
+# The check: 20 concurrent publishes on PostgreSQL; SQLite serializes writers, so fewer show it.
+TRIALS = {"postgresql": 20, "sqlite": 5}
 
 
 def edit(sys_: System, owner: str, path: str, old: bytes, new: bytes, now: datetime) -> None:
@@ -59,8 +60,9 @@ def race(sys_: System, now: datetime) -> dict[str, int | str]:
 
 
 def test_two_publishes_at_once_never_lose_a_change(sys_: System) -> None:
+    trials = TRIALS[sys_.db.dialect]
     now = utcnow()
-    for trial in range(TRIALS):
+    for trial in range(trials):
         edit(sys_, "ana", CASO, b"plazo_dias = ", f"# ana {trial}\nplazo_dias = ".encode(), now)
         edit(sys_, "beto", VISACION, b'"title": "', f'"title": "beto {trial} '.encode(), now)
         results = race(sys_, now)
@@ -80,7 +82,7 @@ def test_two_publishes_at_once_never_lose_a_change(sys_: System) -> None:
             select(ContentVersion.id, ContentVersion.parent_id).order_by(ContentVersion.id)
         ).all()
     ids, parents = [r.id for r in rows], [r.parent_id for r in rows]
-    assert len(ids) == 1 + 2 * TRIALS
+    assert len(ids) == 1 + 2 * trials
     assert parents == [0, *ids[:-1]]  # one straight line of versions, none published in parallel
 
 
