@@ -162,12 +162,13 @@ def page(open_page: Callable[[], Page]) -> Page:
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the login form and land on the inbox."""
+    """Sign in through the login form and land on the account's start page (the bandeja for case staff,
+    the Cuadro de Monitoreo for nivel central, the workbench for analysts ...)."""
     page.goto("/ingresar")
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Ingresar").click()
-    page.wait_for_url("**/bandeja")
+    page.wait_for_url(lambda url: "/ingresar" not in url)
 
 
 def screenshot(page: Page, name: str) -> Path:
