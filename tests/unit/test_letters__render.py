@@ -27,6 +27,7 @@ KEY_SENTENCES = {
     "orientacion_no_consumo": "Se sugiere dirigirse a Superintendencia de Pensiones",
     "oficio_derivacion": "derivo a esa institución el caso folio N° 2026-000123",
     "respuesta_derivacion": "la derivó a Superintendencia de Electricidad y Combustibles",
+    "respuesta_soni": "Agradecemos que se haya dado el tiempo de contarnos su opinión",
 }
 OUTCOMES = {
     "PROVEEDOR ACOGE": "El proveedor acogió su reclamo",
