@@ -131,4 +131,4 @@ def test_health_and_unknown_routes(client: FlaskClient) -> None:
     assert client.get("/api/v1/health").get_json()["status"] == "ok"
     missing = client.get("/api/v1/nada")
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
-    assert client.get("/").status_code == 302  # the staff start page asks anonymous visitors to sign in
+    assert client.get("/").status_code == 200  # a visitor who is not signed in gets the citizens' portal
