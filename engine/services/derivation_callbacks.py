@@ -45,6 +45,14 @@ class CallbackInvalid(EngineError):
     title = "Evento de derivación mal formado"
 
 
+class CallbackMismatch(CallbackInvalid):
+    """A well-formed event whose body names another derivation than the URL's: refused, applied nowhere."""
+
+    status = 422
+    type = "/problems/callback-mismatch"
+    title = "El evento es de otra derivación"
+
+
 class DerivationNotFound(NotFound):
     type = "/problems/derivation-not-found"
     title = "Derivación no encontrada"
@@ -141,7 +149,7 @@ def parse_event(body: bytes, derivation_id: str) -> dict[str, Any]:
     than the URL's among it)."""
     payload = _payload(body)
     if payload.get("derivation_id") != derivation_id:
-        raise CallbackInvalid(
+        raise CallbackMismatch(
             "'derivation_id' del cuerpo debe ser el de la derivación de la URL (un evento se envía a la "
             "derivación a la que pertenece)"
         )

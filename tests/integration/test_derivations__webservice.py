@@ -198,7 +198,7 @@ def test_integrator_token_bound_to_the_agency_may_call_back(live: Live, agency: 
     }
     assert requests.post(url, json=event, headers=live.token("sup13"), timeout=30).status_code == 401
     other = {**event, "derivation_id": "otra-derivacion"}  # the token's holder too names the URL's derivation
-    assert requests.post(url, json=other, headers=live.token("integra"), timeout=30).status_code == 400
+    assert requests.post(url, json=other, headers=live.token("integra"), timeout=30).status_code == 422
     assert requests.post(url, json=event, headers=live.token("integra"), timeout=30).status_code == 200
     case = scn.case()
     assert case.status == "open" and case.stage == "consulta"  # returned to the platform, new plazo
@@ -232,7 +232,7 @@ def test_a_callback_captured_from_one_derivation_is_refused_on_another(
     replayed = agency.post(b.id, body, captured)
     assert replayed.status_code == 401 and "no corresponde a esta derivación" in replayed.json()["detail"]
     resigned = agency.post(b.id, body, agency.signed(b.id, body))  # even signed for B, the body says A
-    assert resigned.status_code == 400 and "derivation_id" in resigned.json()["detail"]
+    assert resigned.status_code == 422 and "derivation_id" in resigned.json()["detail"]
     stale = agency.call_back(b.id, answer, at=live.clock.now - timedelta(minutes=6))
     assert stale.status_code == 401 and "5 minutos" in stale.json()["detail"]
     unstamped = agency.post(b.id, body, {**captured, "X-Ventanilla-Timestamp": ""})
