@@ -131,8 +131,8 @@ def test_returns_page_and_landing_by_persona(app: Flask, client: FlaskClient) ->
     assert "Devoluciones de visación por ejecutivo/a" in page and 'href="/reportes/devoluciones"' in page
     for user, landing in (
         ("analista", "/taller"),
-        ("central", "/reportes/devoluciones"),
-        ("director", "/reportes/devoluciones"),
+        ("central", "/monitoreo"),  # the Cuadro de Monitoreo exists now
+        ("director", "/monitoreo"),
     ):
         other = app.test_client()
         sign_in(other, user, PASSWORD)

@@ -78,7 +78,9 @@ class Gestion(Input):
     {201: (gestiones.GestionView, "Gestión registrada"), 404: NOT_FOUND, 409: "Caso cerrado", 422: INVALID},
     auth=STAFF,
     body=Gestion,
+    headers=KeyHeader,
 )
+@idempotent
 def add_gestion(folio: str, actor: Actor, body: Gestion) -> Response:
     with context.system().db.writing() as s:
         done = gestiones.add_gestion(s, folio, actor, body.kind, body.text, body.channel, context.now())

@@ -84,7 +84,9 @@ def idempotent(view: View) -> View:
         key = _key()
         if key is None:
             return view(**kwargs)
-        owner, fingerprint, db = kwargs["actor"].username, _fingerprint(), context.system().db
+        actor = kwargs.get("actor")  # a public endpoint has none: the key is the caller's address's
+        owner = actor.username if actor is not None else f"publico:{request.remote_addr or '?'}"
+        fingerprint, db = _fingerprint(), context.system().db
         with db.reading() as s:
             kept = idempotency.find(s, owner, key, fingerprint, context.now())
         if kept is not None:

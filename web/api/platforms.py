@@ -17,6 +17,7 @@ from .. import context, uploads
 from .common import NOT_FOUND, STAFF, bp, json_response
 from .contract import INVALID, BadRequest, Content, Input, Labels, Query, Reply, operation
 from .documents import FileField
+from .idempotency import KeyHeader, idempotent
 
 FORBIDDEN = "Fuera de su región o perfil sin permiso"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -73,7 +74,9 @@ class PlatformCreate(PlatformFields):
     {201: platforms.PlatformView, 403: FORBIDDEN, 422: INVALID},
     auth=STAFF,
     body=PlatformCreate,
+    headers=KeyHeader,
 )
+@idempotent
 def create_platform(actor: Actor, body: PlatformCreate) -> Response:
     with context.system().db.writing() as s:
         view = platforms.create_platform(s, body.model_dump(exclude_none=True), actor, context.now())

@@ -15,6 +15,7 @@ from .. import context
 from ..public import guard, intake_page
 from .common import TooManyRequests, bp, json_response
 from .contract import INVALID, Content, json_object, operation
+from .idempotency import KeyHeader, idempotent
 
 LIMITED = "demasiadas solicitudes desde su conexión; espere un minuto"
 
@@ -38,7 +39,9 @@ class PublicCaseCreate(TypedDict, total=False):
     {201: (intake.Receipt, "Caso creado: su folio y su plazo"), 422: INVALID, 429: "Demasiadas solicitudes"},
     body=Content(("application/json",), PublicCaseCreate),
     security=(),
+    headers=KeyHeader,
 )
+@idempotent
 def file_public_case() -> Response:
     """A citizen's consulta or reclamo; ``Location`` is the receipt's signed link (valid 30 days)."""
     if not guard.allowed("intake"):
@@ -79,7 +82,9 @@ class PublicFeedback(TypedDict, total=False):
     {201: (feedback.FeedbackReceipt, "Opinión registrada"), 422: INVALID, 429: "Demasiadas solicitudes"},
     body=Content(("application/json",), PublicFeedback),
     security=(),
+    headers=KeyHeader,
 )
+@idempotent
 def give_feedback() -> Response:
     """Opens a SONI case on its own process (processes/soni.bpmn), channel web."""
     if not guard.allowed("feedback"):

@@ -16,6 +16,7 @@ from engine.services.network import accounts
 from .. import context
 from .common import NOT_FOUND, STAFF, bp, json_response
 from .contract import INVALID, Input, Labels, operation
+from .idempotency import KeyHeader, idempotent
 
 FORBIDDEN = "Fuera de su región, rol que no puede otorgar o perfil sin permiso"
 
@@ -46,7 +47,9 @@ class AccountCreate(Input):
     {201: accounts.Created, 403: FORBIDDEN, 422: INVALID},
     auth=STAFF,
     body=AccountCreate,
+    headers=KeyHeader,
 )
+@idempotent
 def create_user(actor: Actor, body: AccountCreate) -> Response:
     with context.system().db.writing() as s:
         created = accounts.create_account(s, body.model_dump(), actor, context.now())
