@@ -138,17 +138,13 @@ def test_each_due_count_is_what_its_filter_shows(sys_: System, clock: Clock) -> 
 
 def test_migration_0007_backfills_the_copies_from_the_cases(sys_: System, clock: Clock) -> None:
     """Down to 0006 (the columns go) and up again: existing tasks get their case's values back."""
-    from alembic import command
 
     from engine import schema
 
     provider = {"rut": "76.086.428-5", "name": "Óptica Ñuble"}
     scn = Scenario(sys_, clock, complaint(kind="inquiry", provider=provider))
     scn.do("proponer_cierre", {"accion": "escalar_reclamo", "respuesta": "Requiere mediación."}, days=4)
-    cfg = schema.alembic_config(sys_.db)
-    with sys_.db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0006")
+    schema.downgrade(sys_.db, "0006")
     schema.upgrade(sys_.db)
     assert_copies_follow_the_case(sys_, scn.folio)
     page = look(sys_, ACTORS["sup13"], clock.now, search="óptica ñ", kind="complaint")

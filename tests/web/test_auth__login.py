@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 
 from engine.models import User
 from tests.conftest import Clock
+from tests.web.routes import SAMPLES
 from web import auth, create_app
 
 PASSWORD = "clave-segura-1"
@@ -73,12 +74,12 @@ def test_next_pointing_to_another_site_is_ignored(client: FlaskClient, target: s
 
 
 def test_anonymous_visitor_goes_to_login_and_comes_back(client: FlaskClient) -> None:
-    resp = client.get("/?pagina=2")
+    resp = client.get("/bandeja?pagina=2")
     assert resp.status_code == 302
-    assert _location(resp) == ("/ingresar", {"next": ["/?pagina=2"]})
-    page = client.get("/ingresar?next=%2F%3Fpagina%3D2").get_data(as_text=True)
+    assert _location(resp) == ("/ingresar", {"next": ["/bandeja?pagina=2"]})
+    page = client.get("/ingresar?next=%2Fbandeja%3Fpagina%3D2").get_data(as_text=True)
     assert "Inicie sesión para continuar." in page
-    assert 'name="next" value="/?pagina=2"' in page
+    assert 'name="next" value="/bandeja?pagina=2"' in page
 
 
 def test_wrong_password_keeps_the_username_and_signs_nobody_in(client: FlaskClient) -> None:
@@ -197,13 +198,13 @@ def _guarded_routes(app: Flask) -> list[str]:
             continue
         if blueprint in app.config["PUBLIC_BLUEPRINTS"] or getattr(view, auth.PUBLIC_ATTR, False):
             continue
-        paths.append(adapter.build(rule.endpoint, dict.fromkeys(rule.arguments, 1)))
+        paths.append(adapter.build(rule.endpoint, {a: SAMPLES.get(a, 1) for a in rule.arguments}))
     return paths
 
 
 def test_every_staff_page_sends_anonymous_visitors_to_login(app: Flask, client: FlaskClient) -> None:
     paths = _guarded_routes(app)
-    assert "/" in paths
+    assert "/bandeja" in paths and "/" not in paths  # "/" is the citizens' portal for a visitor
     for path in paths:
         resp = client.get(path)
         assert resp.status_code == 302, path

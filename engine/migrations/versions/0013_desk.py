@@ -25,26 +25,26 @@ def upgrade() -> None:
         sa.Column("last", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("region_code", "year", name=op.f("pk_letter_counters")),
     )
-    with op.batch_alter_table("documents") as batch:
+    with op.batch_alter_table("documents", recreate="never") as batch:
         batch.add_column(sa.Column("number", sa.String(length=20), nullable=True))
         batch.add_column(sa.Column("audience", sa.String(length=20), nullable=True))
         batch.add_column(sa.Column("closing", sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("notifications") as batch:
+    with op.batch_alter_table("notifications", recreate="never") as batch:
         batch.add_column(sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", recreate="never") as batch:
         batch.add_column(sa.Column("email", sa.String(length=160), nullable=True))
         batch.add_column(sa.Column("daily_digest", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("digest_sent_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", recreate="never") as batch:
         batch.drop_column("digest_sent_on")
         batch.drop_column("daily_digest")
         batch.drop_column("email")
-    with op.batch_alter_table("notifications") as batch:
+    with op.batch_alter_table("notifications", recreate="never") as batch:
         batch.drop_column("urgent")
-    with op.batch_alter_table("documents") as batch:
+    with op.batch_alter_table("documents", recreate="never") as batch:
         batch.drop_column("closing")
         batch.drop_column("audience")
         batch.drop_column("number")

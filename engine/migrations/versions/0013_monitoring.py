@@ -35,8 +35,8 @@ SQLITE_ROW = "new.id, new.consumer_name, coalesce(new.provider_name, ''), new.su
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("closed_business_days", sa.Integer(), nullable=True))
+    # A plain ADD COLUMN: a batch would rebuild `cases`, which other tables' rows reference.
+    op.add_column("cases", sa.Column("closed_business_days", sa.Integer(), nullable=True))
     op.create_index("ix_cases_opened", "cases", ["opened_at", "id"])
     op.create_index("ix_cases_region_opened", "cases", ["region_code", "opened_at", "id"])
     op.create_index("ix_cases_platform_opened", "cases", ["platform_code", "opened_at", "id"])
@@ -162,5 +162,5 @@ def downgrade() -> None:
         op.execute("DROP TABLE cases_fts")
     for name in ("ix_cases_opened_on", "ix_cases_platform_opened", "ix_cases_region_opened", "ix_cases_opened"):
         op.drop_index(name, table_name="cases")
-    with op.batch_alter_table("cases") as batch:
+    with op.batch_alter_table("cases", recreate="never") as batch:
         batch.drop_column("closed_business_days")

@@ -21,14 +21,14 @@ UTC_DT = engine.models.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("platforms") as batch:
+    with op.batch_alter_table("platforms", recreate="never") as batch:
         batch.add_column(sa.Column("address", sa.String(length=200), server_default="", nullable=False))
         batch.add_column(sa.Column("manager_name", sa.String(length=120), server_default="", nullable=False))
         batch.add_column(sa.Column("email", sa.String(length=160), nullable=True))
         batch.add_column(sa.Column("phone", sa.String(length=30), nullable=True))
         batch.add_column(sa.Column("active_from", sa.Date(), nullable=True))
         batch.add_column(sa.Column("active_to", sa.Date(), nullable=True))
-    with op.batch_alter_table("users") as batch:  # users.email comes with 0013_desk
+    with op.batch_alter_table("users", recreate="never") as batch:  # users.email comes with 0013_desk
         batch.add_column(
             sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
@@ -113,10 +113,10 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_platform_agreements_platform_code"), table_name="platform_agreements")
     op.drop_table("platform_agreements")
     op.drop_index("uq_cases_legacy_ref", table_name="cases")
-    with op.batch_alter_table("cases") as batch:
+    with op.batch_alter_table("cases", recreate="never") as batch:
         batch.drop_column("legacy_ref")
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", recreate="never") as batch:
         batch.drop_column("must_change_password")
-    with op.batch_alter_table("platforms") as batch:
+    with op.batch_alter_table("platforms", recreate="never") as batch:
         for column in ("active_to", "active_from", "phone", "email", "manager_name", "address"):
             batch.drop_column(column)
