@@ -74,13 +74,8 @@ def allowed(purpose: str) -> bool:
 
 
 def private(resp: Response) -> Response:
-    """No copy of a page with personal data stays in any cache (kiosks, shared computers)."""
+    """No copy of a page with personal data stays in any cache (kiosks, shared computers). CSP and the
+    referrer policy come with every response (web/security.py)."""
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Pragma"] = "no-cache"
-    resp.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-    )
-    resp.headers.setdefault("Referrer-Policy", "no-referrer")
     return resp
