@@ -9,7 +9,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.clock import utcnow
 from engine.services import providers, users
 from tests.conftest import PUBLISHED_AT
 from tests.web.test_auth__login import sign_in
@@ -209,9 +208,7 @@ def test_edit_a_company(app: Flask, client: FlaskClient) -> None:
     ],
 )
 def test_who_may_use_the_registry(app: Flask, client: FlaskClient, user: str, status: int) -> None:
-    _registry(app)
-    with app.extensions["ventanilla"].db.writing() as s:
-        users.add_user(s, "admin13", PASSWORD, "admin_plataformas", utcnow(), region="13")
+    _registry(app)  # admin13 is one of the test staff (tests/conftest.py)
     sign_in(client, user, PASSWORD)
     assert client.get("/proveedores").status_code == status
     assert client.get(f"/proveedores/{TIENDA}").status_code == status

@@ -169,4 +169,5 @@ def test_the_bandeja_reads_the_app_clock(app: Flask, client: FlaskClient) -> Non
     assert "Tareas: <strong>0</strong>" in client.get("/bandeja?due=fuera_de_plazo").get_data(as_text=True)
     later = datetime.now(UTC) + timedelta(days=90)  # the CLOCK setting (``ventanilla run --clock``) moved on
     app.config["CLOCK"] = lambda: later
+    sign_in(client, "eje13", PASSWORD)  # 90 days on, the session of before has timed out
     assert "Tareas: <strong>1</strong>" in client.get("/bandeja?due=fuera_de_plazo").get_data(as_text=True)
