@@ -155,7 +155,9 @@ def preview_letter(
     if case is None or not may_preview(actor, case):
         raise CaseNotFound(f"no existe un caso con folio {folio} a su alcance")
     loaded = persistence.load(s, store, case.id, now)
-    body = letters.render(template, letter_context(s, case, runtime.variables(loaded.wf), actor, now))
+    context = letter_context(s, case, runtime.variables(loaded.wf), actor, now)
+    context.setdefault("numero", "s/n (vista previa)")  # a preview takes no ORD. number from the series
+    body = letters.render(template, context)
     entry = caselog.by(
         actor, "letter_preview", f"Vista previa de la plantilla «{letter}» con los datos del caso"
     )
