@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from ... import deadlines, refdata, rut
 from ...clock import CHILE
-from .sheets import column_key
+from .sheets import column_key, local_instant
 
 COLUMNS = (
     *("caso_numero", "caso_creacion_fecha", "caso_cierre_fecha", "estado_caso_nombre", "cierre_corto"),
@@ -17,8 +17,6 @@ COLUMNS = (
     *("proveedor_nombre_fantasia", "consumidor_comuna", "reclamo_descripcion"),
 )
 CLOSED_STATES = frozenset({"cerrado", "finalizado", "terminado", "archivado", "cerrado_con_respuesta"})
-FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M")
-DAYS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
 _COMUNAS = {column_key(c.name): c for c in refdata.comunas().values()}
 
 
@@ -57,17 +55,7 @@ def instant(text: str) -> datetime | None:
             return datetime.fromisoformat(text).replace(tzinfo=CHILE)
         except ValueError:
             pass
-    for fmt in FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=CHILE)
-        except ValueError:
-            pass
-    for fmt in DAYS:
-        try:
-            return datetime.combine(datetime.strptime(text, fmt).date(), time(12), CHILE)
-        except ValueError:
-            pass
-    return None
+    return local_instant(text)
 
 
 @functools.lru_cache(maxsize=4096)  # an export names the same companies over and over

@@ -4,15 +4,14 @@ codes, the original filing time, and every problem named by its column (the inta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from ... import refdata
 from ...catalog import Catalog
-from ...clock import CHILE
 from ...errors import FormInvalid
 from ...forms import validate
-from .sheets import column_key
+from .sheets import column_key, local_instant
 from .subjects import Subjects
 
 COLUMNS = (
@@ -53,24 +52,12 @@ FIELD_COLUMNS = {
     "subject": "materia",
     "description": "descripcion",
 }
-FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M")
-DAY_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
 _COMUNAS = {column_key(c.name): c.code for c in refdata.comunas().values()}
 
 
 def filed_at(text: str) -> datetime | None:
     """A filing time as written on paper (Chilean local time); a day alone is taken at noon."""
-    for fmt in FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=CHILE)
-        except ValueError:
-            pass
-    for fmt in DAY_FORMATS:
-        try:
-            return datetime.combine(datetime.strptime(text, fmt).date(), time(12), CHILE)
-        except ValueError:
-            pass
-    return None
+    return local_instant(text)
 
 
 def comuna_code(text: str) -> str:

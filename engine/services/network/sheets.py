@@ -8,11 +8,12 @@ import io
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from ...clock import CHILE
 from ...errors import FieldError, FormInvalid
 
 MAX_ROWS = 5000
@@ -96,3 +97,28 @@ def template_xlsx(columns: Sequence[str], example: Sequence[str]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+)
+DAY_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+
+
+def local_instant(text: str) -> datetime | None:
+    """A date or date-time as written in a sheet (Chilean local time; a day alone is taken at noon)."""
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=CHILE)
+        except ValueError:
+            pass
+    for fmt in DAY_FORMATS:
+        try:
+            return datetime.combine(datetime.strptime(text, fmt).date(), time(12), CHILE)
+        except ValueError:
+            pass
+    return None
